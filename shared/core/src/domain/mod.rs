@@ -1,0 +1,7 @@
+//! Domain types: values that cannot hold invalid data once constructed.
+
+pub mod ids;
+pub mod phone;
+pub mod text;
+
+pub use phone::PhoneNumber;
