@@ -1,1 +1,25 @@
-//! Use cases: business rules, authorization, invariants.
+//! Use cases: business rules, authorization and invariants, written once against the ports.
+
+pub mod auth;
+pub mod keys;
+pub mod me;
+pub mod sealed;
+pub mod session;
+
+use crate::ports::StoreError;
+
+/// Failures every use case shares: a dependency did not answer as it should. Details are logged
+/// where they happen; none of them reaches a response body.
+#[derive(Debug, thiserror::Error)]
+pub enum Fault {
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+    #[error("sealed data could not be opened")]
+    Crypto(#[from] crate::ports::CryptoError),
+    #[error("sms: {0}")]
+    Sms(#[from] crate::ports::SmsError),
+    #[error("stored item is malformed: {0}")]
+    Corrupt(&'static str),
+    #[error("gave up after repeated write conflicts")]
+    Contention,
+}

@@ -3,5 +3,6 @@
 pub mod ids;
 pub mod phone;
 pub mod text;
+pub mod time;
 
 pub use phone::PhoneNumber;

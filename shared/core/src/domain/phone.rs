@@ -116,7 +116,7 @@ mod tests {
     #[test]
     fn masks_and_redacts() {
         let p = PhoneNumber::parse("+12025550167").unwrap();
-        assert_eq!(p.masked(), "+1•••••••67");
+        assert_eq!(p.masked(), "+1••••••••67");
         assert!(!format!("{p:?}").contains("555"));
     }
 }

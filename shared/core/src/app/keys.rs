@@ -1,0 +1,37 @@
+//! Table keys (DESIGN.md §4) and the sealing contexts bound to them. Nothing user-typed is
+//! ever part of a key except through a blind index.
+
+use crate::ports::Key;
+
+pub fn otp(phone_index: &str) -> Key {
+    Key::new(format!("OTP#{phone_index}"), "CODE")
+}
+
+pub fn phone(phone_index: &str) -> Key {
+    Key::new(format!("PHONE#{phone_index}"), "USER")
+}
+
+pub fn profile(user_id: &str) -> Key {
+    Key::new(format!("USER#{user_id}"), "PROFILE")
+}
+
+pub fn client(api_key: &str) -> Key {
+    Key::new(format!("CLIENT#{api_key}"), "CLIENT")
+}
+
+pub fn user_client(user_id: &str, api_key: &str) -> Key {
+    Key::new(format!("USER#{user_id}"), format!("CLIENT#{api_key}"))
+}
+
+/// The sealing context of one field of one item: a sealed value copied to another item or
+/// field does not open.
+pub fn seal_context(key: &Key, field: &str) -> String {
+    format!("{}|{}|{}", key.pk, key.sk, field)
+}
+
+/// Blind-index kinds (domain separation of the keyed hashes).
+pub mod kind {
+    pub const PHONE: &str = "phone";
+    pub const OTP_CODE: &str = "otp-code";
+    pub const AUTH_TOKEN: &str = "auth-token";
+}

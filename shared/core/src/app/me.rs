@@ -1,0 +1,61 @@
+//! The caller's own profile.
+
+use super::keys;
+use super::sealed::{open, seal};
+use super::session::Caller;
+use super::Fault;
+use crate::ports::{Cond, ItemExt, StoreError, Value};
+use crate::Deps;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub id: String,
+    pub phone_number: String,
+    pub display_name: Option<String>,
+    pub created_at: String,
+}
+
+pub async fn get(deps: &Deps, caller: &Caller) -> Result<Profile, Fault> {
+    let key = keys::profile(&caller.user_id);
+    let item = deps
+        .store
+        .get(&key)
+        .await?
+        .ok_or(Fault::Corrupt("authenticated user has no profile"))?;
+    let crypto = deps.crypto.as_ref();
+    Ok(Profile {
+        id: caller.user_id.clone(),
+        phone_number: open(crypto, &item, &key, "phone")?
+            .ok_or(Fault::Corrupt("profile without phone"))?,
+        display_name: open(crypto, &item, &key, "displayName")?,
+        created_at: item.s("createdAt").unwrap_or_default().to_string(),
+    })
+}
+
+/// Set the display name (already validated). Conditional on the version read, retried on
+/// conflict, so concurrent edits of other profile fields are never lost.
+pub async fn set_display_name(deps: &Deps, caller: &Caller, name: &str) -> Result<Profile, Fault> {
+    let key = keys::profile(&caller.user_id);
+    for _ in 0..8 {
+        let item = deps
+            .store
+            .get(&key)
+            .await?
+            .ok_or(Fault::Corrupt("authenticated user has no profile"))?;
+        let version = item.version();
+        let set = [
+            ("displayName".to_string(), seal(deps.crypto.as_ref(), &key, "displayName", name)),
+            ("version".to_string(), Value::N(version + 1)),
+        ];
+        match deps
+            .store
+            .update(&key, set.into_iter().collect(), &[], Cond::VersionIs(version))
+            .await
+        {
+            Ok(_) => return get(deps, caller).await,
+            Err(StoreError::ConditionFailed) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(Fault::Contention)
+}
