@@ -1,1 +1,22 @@
+//! The body of every Lambda `main`: build the ports once per cold start (AWS adapters), then
+//! serve the one route of this function through the shared dispatch.
 
+use std::convert::Infallible;
+
+use lambda_http::{service_fn, Error, Request};
+use statx_core::http::{dispatch, routes};
+use statx_core::Config;
+
+/// Run the Lambda function `name` (its route from the route table).
+pub async fn serve(name: &str) -> Result<(), Error> {
+    statx_core::telemetry::init();
+    let route = routes::by_function(name)
+        .ok_or_else(|| format!("function {name} is not in the route table"))?;
+    let config = Config::from_env()?;
+    let deps = statx_aws::deps(&config).await?;
+    lambda_http::run(service_fn(move |req: Request| {
+        let deps = deps.clone();
+        async move { Ok::<_, Infallible>(dispatch(&deps, route, req).await) }
+    }))
+    .await
+}

@@ -1,1 +1,170 @@
+//! `statx-local-api`: a local stand-in for API Gateway. It serves the route table on 127.0.0.1
+//! by turning each HTTP request into the same API Gateway HTTP API (payload 2.0) event a Lambda
+//! would receive — path parameters, source IP from the TCP peer, a request id — parsing it with
+//! lambda_http exactly as the Lambda runtime does, and calling the same `dispatch`.
 
+use std::collections::HashMap;
+use std::net::SocketAddr;
+
+use axum::body::{Body as AxumBody, Bytes};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{on, MethodFilter, MethodRouter};
+use axum::Router;
+use data_encoding::BASE64;
+use serde_json::json;
+use statx_core::http::{dispatch, ApiError, Reply, Route, ROUTES};
+use statx_core::ports::random::RandomExt;
+use statx_core::Deps;
+
+/// API Gateway's own payload limit (10 MB); smaller per-route limits are the handlers' job.
+const GATEWAY_BODY_LIMIT: usize = 10 * 1024 * 1024;
+
+/// The router serving every route of the route table.
+pub fn router(deps: Deps) -> Router {
+    let mut by_path: Vec<(&'static str, MethodRouter<Deps>)> = Vec::new();
+    for route in ROUTES {
+        let filter = method_filter(route.method);
+        let handler = move |state, peer, params, method, uri, headers, body| {
+            handle(route, state, peer, params, method, uri, headers, body)
+        };
+        match by_path.iter_mut().find(|(p, _)| *p == route.path) {
+            Some((_, mr)) => *mr = std::mem::take(mr).on(filter, handler),
+            None => by_path.push((route.path, on(filter, handler))),
+        }
+    }
+    let mut app = Router::new();
+    for (path, mr) in by_path {
+        app = app.route(path, mr);
+    }
+    app.fallback(not_found)
+        .layer(DefaultBodyLimit::max(GATEWAY_BODY_LIMIT))
+        .with_state(deps)
+}
+
+fn method_filter(method: &str) -> MethodFilter {
+    match method {
+        "GET" => MethodFilter::GET,
+        "POST" => MethodFilter::POST,
+        "PUT" => MethodFilter::PUT,
+        "PATCH" => MethodFilter::PATCH,
+        "DELETE" => MethodFilter::DELETE,
+        other => panic!("route table has an unsupported method {other}"),
+    }
+}
+
+async fn not_found(State(deps): State<Deps>) -> Response {
+    let id = deps.random.id();
+    to_axum(Reply::from_error(&ApiError::NotFound).into_response(&id))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn handle(
+    route: &'static Route,
+    State(deps): State<Deps>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Path(params): Path<HashMap<String, String>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let request_id = deps.random.id();
+    let event = gateway_event(
+        route,
+        &request_id,
+        peer,
+        &params,
+        &method,
+        &uri,
+        &headers,
+        &body,
+    );
+    match lambda_http::request::from_str(&event.to_string()) {
+        Ok(req) => to_axum(dispatch(&deps, route, req).await),
+        Err(_) => (StatusCode::BAD_REQUEST, "malformed request").into_response(),
+    }
+}
+
+/// The API Gateway HTTP API payload 2.0 event for this request.
+#[allow(clippy::too_many_arguments)]
+pub fn gateway_event(
+    route: &Route,
+    request_id: &str,
+    peer: SocketAddr,
+    params: &HashMap<String, String>,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> serde_json::Value {
+    let mut hdrs = serde_json::Map::new();
+    for (name, value) in headers {
+        if let Ok(v) = value.to_str() {
+            let key = name.as_str().to_ascii_lowercase();
+            let merged = match hdrs.get(&key).and_then(|x| x.as_str()) {
+                Some(prev) => format!("{prev},{v}"),
+                None => v.to_string(),
+            };
+            hdrs.insert(key, json!(merged));
+        }
+    }
+    let (body, is_b64) = match std::str::from_utf8(body) {
+        Ok(text) => (text.to_string(), false),
+        Err(_) => (BASE64.encode(body), true),
+    };
+    let now = chrono::Utc::now();
+    let mut event = json!({
+        "version": "2.0",
+        "routeKey": format!("{} {}", route.method, route.path),
+        "rawPath": uri.path(),
+        "rawQueryString": uri.query().unwrap_or(""),
+        "headers": hdrs,
+        "requestContext": {
+            "accountId": "000000000000",
+            "apiId": "local",
+            "domainName": "127.0.0.1",
+            "domainPrefix": "local",
+            "http": {
+                "method": method.as_str(),
+                "path": uri.path(),
+                "protocol": "HTTP/1.1",
+                "sourceIp": peer.ip().to_string(),
+                "userAgent": headers.get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or(""),
+            },
+            "requestId": request_id,
+            "routeKey": format!("{} {}", route.method, route.path),
+            "stage": "$default",
+            "time": now.format("%d/%b/%Y:%H:%M:%S %z").to_string(),
+            "timeEpoch": now.timestamp_millis(),
+        },
+        "isBase64Encoded": is_b64,
+    });
+    if !body.is_empty() {
+        event["body"] = json!(body);
+    }
+    if !params.is_empty() {
+        event["pathParameters"] = json!(params);
+    }
+    event
+}
+
+fn to_axum(resp: lambda_http::Response<lambda_http::Body>) -> Response {
+    let (parts, body) = resp.into_parts();
+    let bytes = match body {
+        lambda_http::Body::Text(t) => t.into_bytes(),
+        lambda_http::Body::Binary(b) => b,
+        _ => Vec::new(),
+    };
+    Response::from_parts(parts, AxumBody::from(bytes))
+}
+
+/// Serve on `listener` until the process ends.
+pub async fn serve(listener: tokio::net::TcpListener, deps: Deps) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(deps).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await
+}

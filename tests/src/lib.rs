@@ -1,1 +1,8 @@
+//! StatX end-to-end suites and their harness.
 
+pub mod app;
+pub mod conformance;
+pub mod counting;
+pub mod e2e;
+pub mod logs;
+pub mod moto;

@@ -69,7 +69,9 @@ impl Config {
             }
         }
         Ok(Self {
-            data_dir: get("STATX_DATA_DIR").map(PathBuf::from).unwrap_or(d.data_dir),
+            data_dir: get("STATX_DATA_DIR")
+                .map(PathBuf::from)
+                .unwrap_or(d.data_dir),
             port: num(&get, "STATX_PORT", d.port)?,
             table: get("STATX_TABLE").unwrap_or(d.table),
             kms_key_id: get("STATX_KMS_KEY_ID").unwrap_or(d.kms_key_id),

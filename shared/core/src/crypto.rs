@@ -33,8 +33,10 @@ impl Keyring {
         let hk = Hkdf::<Sha256>::new(Some(b"statx-keyring-v1"), master);
         let mut seal = Zeroizing::new([0u8; 32]);
         let mut blind = Zeroizing::new([0u8; 32]);
-        hk.expand(b"seal", seal.as_mut()).expect("32 bytes is a valid HKDF length");
-        hk.expand(b"blind-index", blind.as_mut()).expect("32 bytes is a valid HKDF length");
+        hk.expand(b"seal", seal.as_mut())
+            .expect("32 bytes is a valid HKDF length");
+        hk.expand(b"blind-index", blind.as_mut())
+            .expect("32 bytes is a valid HKDF length");
         Self {
             seal: Aes256Gcm::new_from_slice(seal.as_ref()).expect("32-byte key"),
             blind,
@@ -112,7 +114,10 @@ mod tests {
         let s = k.seal("USER#1|PROFILE|phone", b"+15555550123");
         assert_eq!(k.open("USER#1|PROFILE|phone", &s).unwrap(), b"+15555550123");
         assert_eq!(k.open("USER#2|PROFILE|phone", &s), Err(CryptoError::Open));
-        assert_eq!(ring(8).open("USER#1|PROFILE|phone", &s), Err(CryptoError::Open));
+        assert_eq!(
+            ring(8).open("USER#1|PROFILE|phone", &s),
+            Err(CryptoError::Open)
+        );
         assert!(!s.windows(12).any(|w| w == b"+15555550123"));
         // Fresh nonce each time.
         assert_ne!(s, k.seal("USER#1|PROFILE|phone", b"+15555550123"));
@@ -128,7 +133,10 @@ mod tests {
         assert_eq!(k.blind_index("phone", b"+1"), k.blind_index("phone", b"+1"));
         assert_ne!(k.blind_index("phone", b"+1"), k.blind_index("otp", b"+1"));
         assert_ne!(k.blind_index("ab", b"c"), k.blind_index("a", b"bc"));
-        assert_ne!(k.blind_index("phone", b"+1"), ring(2).blind_index("phone", b"+1"));
+        assert_ne!(
+            k.blind_index("phone", b"+1"),
+            ring(2).blind_index("phone", b"+1")
+        );
         assert!(Keyring::from_slice(&[0; 31]).is_err());
     }
 }

@@ -7,6 +7,7 @@ pub mod deps;
 pub mod domain;
 pub mod http;
 pub mod ports;
+pub mod telemetry;
 
 pub use config::Config;
 pub use deps::Deps;

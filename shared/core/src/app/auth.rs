@@ -85,7 +85,9 @@ pub async fn login(
         tracing::info!("login for a number type that gets no SMS; nothing sent");
         return Ok(started);
     }
-    let phone_index = deps.crypto.blind_index(kind::PHONE, phone.as_str().as_bytes());
+    let phone_index = deps
+        .crypto
+        .blind_index(kind::PHONE, phone.as_str().as_bytes());
     let code = deps.random.code6();
     let now = deps.clock.now();
     let expires = epoch(now) + deps.config.code_ttl_secs;
@@ -94,8 +96,14 @@ pub async fn login(
         &key,
         [
             ("clientId", Value::S(client_id)),
-            ("clientName", seal(deps.crypto.as_ref(), &key, "clientName", &client_name)),
-            ("codeHash", Value::S(code_hash(deps, &phone_index, &started.client_id, &code))),
+            (
+                "clientName",
+                seal(deps.crypto.as_ref(), &key, "clientName", &client_name),
+            ),
+            (
+                "codeHash",
+                Value::S(code_hash(deps, &phone_index, &started.client_id, &code)),
+            ),
             ("attempts", Value::N(0)),
             ("expiresAt", Value::N(expires)),
             ("ttl", Value::N(expires + 86_400)),
@@ -105,7 +113,10 @@ pub async fn login(
     // Unconditional put: a new login replaces (invalidates) any previous code.
     deps.store.put(otp, Cond::None).await.map_err(Fault::from)?;
     let text = SMS_TEXT.replace("{code}", &code);
-    deps.sms.send(phone.as_str(), &text).await.map_err(Fault::from)?;
+    deps.sms
+        .send(phone.as_str(), &text)
+        .await
+        .map_err(Fault::from)?;
     tracing::info!("verification code sent");
     Ok(started)
 }
@@ -118,7 +129,9 @@ pub async fn verify_code(
     client_id: &str,
     code: &str,
 ) -> Result<Credentials, VerifyError> {
-    let phone_index = deps.crypto.blind_index(kind::PHONE, phone.as_str().as_bytes());
+    let phone_index = deps
+        .crypto
+        .blind_index(kind::PHONE, phone.as_str().as_bytes());
     let otp_key = keys::otp(&phone_index);
     let offered = code_hash(deps, &phone_index, client_id, code);
     for _ in 0..MAX_RETRIES {
@@ -145,7 +158,12 @@ pub async fn verify_code(
                     ("version".to_string(), Value::N(version + 1)),
                 ];
                 deps.store
-                    .update(&otp_key, set.into_iter().collect(), &[], Cond::VersionIs(version))
+                    .update(
+                        &otp_key,
+                        set.into_iter().collect(),
+                        &[],
+                        Cond::VersionIs(version),
+                    )
                     .await
                     .map(|_| ())
             };
@@ -200,7 +218,10 @@ async fn redeem(
                 item: item(
                     &pkey,
                     [
-                        ("phone", seal(deps.crypto.as_ref(), &pkey, "phone", phone.as_str())),
+                        (
+                            "phone",
+                            seal(deps.crypto.as_ref(), &pkey, "phone", phone.as_str()),
+                        ),
                         ("phoneIndex", Value::S(phone_index.to_string())),
                         ("createdAt", Value::S(rfc3339(now))),
                         ("version", Value::N(1)),

@@ -44,12 +44,20 @@ pub async fn set_display_name(deps: &Deps, caller: &Caller, name: &str) -> Resul
             .ok_or(Fault::Corrupt("authenticated user has no profile"))?;
         let version = item.version();
         let set = [
-            ("displayName".to_string(), seal(deps.crypto.as_ref(), &key, "displayName", name)),
+            (
+                "displayName".to_string(),
+                seal(deps.crypto.as_ref(), &key, "displayName", name),
+            ),
             ("version".to_string(), Value::N(version + 1)),
         ];
         match deps
             .store
-            .update(&key, set.into_iter().collect(), &[], Cond::VersionIs(version))
+            .update(
+                &key,
+                set.into_iter().collect(),
+                &[],
+                Cond::VersionIs(version),
+            )
             .await
         {
             Ok(_) => return get(deps, caller).await,

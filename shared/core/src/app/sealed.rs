@@ -10,7 +10,12 @@ pub fn seal(crypto: &dyn Crypto, key: &Key, field: &str, plain: &str) -> Value {
 }
 
 /// Open a sealed string field; `Ok(None)` when the item has no such field.
-pub fn open(crypto: &dyn Crypto, item: &Item, key: &Key, field: &str) -> Result<Option<String>, Fault> {
+pub fn open(
+    crypto: &dyn Crypto,
+    item: &Item,
+    key: &Key,
+    field: &str,
+) -> Result<Option<String>, Fault> {
     let Some(sealed) = item.b(field) else {
         return Ok(None);
     };

@@ -52,7 +52,10 @@ pub fn new_client_writes(
         [
             ("userId", Value::S(user_id.to_string())),
             ("tokenHash", Value::S(token_hash)),
-            ("clientName", seal(deps.crypto.as_ref(), &ckey, "clientName", client_name)),
+            (
+                "clientName",
+                seal(deps.crypto.as_ref(), &ckey, "clientName", client_name),
+            ),
             ("createdAt", Value::S(rfc3339(now))),
             ("lastUsedAt", Value::S(rfc3339(now))),
             ("expiresAt", Value::N(expires.timestamp())),

@@ -100,17 +100,38 @@ mod tests {
 
     #[test]
     fn refuses_garbage() {
-        for bad in ["", "hello", "5555550123", "+", "+1", "+12", "++1555", "+1555555012345678901"] {
-            assert_eq!(PhoneNumber::parse(bad), Err(PhoneError::Unparseable), "{bad}");
+        for bad in [
+            "",
+            "hello",
+            "5555550123",
+            "+",
+            "+1",
+            "+12",
+            "++1555",
+            "+1555555012345678901",
+        ] {
+            assert_eq!(
+                PhoneNumber::parse(bad),
+                Err(PhoneError::Unparseable),
+                "{bad}"
+            );
         }
     }
 
     #[test]
     fn premium_and_toll_free_get_no_sms() {
-        assert!(!PhoneNumber::parse("+19005551234").unwrap().may_receive_sms());
-        assert!(!PhoneNumber::parse("+18005551234").unwrap().may_receive_sms());
-        assert!(PhoneNumber::parse("+12025550123").unwrap().may_receive_sms());
-        assert!(PhoneNumber::parse("+447911123456").unwrap().may_receive_sms());
+        assert!(!PhoneNumber::parse("+19005551234")
+            .unwrap()
+            .may_receive_sms());
+        assert!(!PhoneNumber::parse("+18005551234")
+            .unwrap()
+            .may_receive_sms());
+        assert!(PhoneNumber::parse("+12025550123")
+            .unwrap()
+            .may_receive_sms());
+        assert!(PhoneNumber::parse("+447911123456")
+            .unwrap()
+            .may_receive_sms());
     }
 
     #[test]

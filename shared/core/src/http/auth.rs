@@ -62,7 +62,9 @@ pub fn verify_code(ctx: Ctx) -> HandlerFuture {
         let phone = phone(&body.phone_number)?;
         let code = body.verification_code.trim();
         if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(ApiError::bad("verificationCode must be the 6 digits sent by SMS."));
+            return Err(ApiError::bad(
+                "verificationCode must be the 6 digits sent by SMS.",
+            ));
         }
         if body.client_id.is_empty() || body.client_id.len() > 64 {
             return Err(ApiError::bad("clientId must be the id returned by login."));

@@ -104,7 +104,10 @@ mod tests {
         assert_eq!(msg("[1]"), "The request body must be a JSON object.");
         assert_eq!(msg("{nope"), "The request body is not valid JSON.");
         assert_eq!(msg("{}"), "Missing field `phoneNumber`.");
-        assert_eq!(msg(r#"{"phoneNumber":"x","evil":1}"#), "Unknown field `evil`.");
+        assert_eq!(
+            msg(r#"{"phoneNumber":"x","evil":1}"#),
+            "Unknown field `evil`."
+        );
         let m = msg(r#"{"phoneNumber":15555550123}"#);
         assert!(!m.contains("15555550123"), "{m}");
         assert!(m.contains("phoneNumber"), "{m}");

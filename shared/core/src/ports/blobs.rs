@@ -35,8 +35,7 @@ pub trait Blobs: Send + Sync {
         content_length: u64,
         expires_in_secs: u64,
     ) -> Result<PresignedUpload, BlobError>;
-    async fn presign_download(&self, key: &str, expires_in_secs: u64)
-        -> Result<String, BlobError>;
+    async fn presign_download(&self, key: &str, expires_in_secs: u64) -> Result<String, BlobError>;
     async fn head(&self, key: &str) -> Result<Option<BlobMeta>, BlobError>;
     /// Deleting a missing object is not an error.
     async fn delete(&self, key: &str) -> Result<(), BlobError>;

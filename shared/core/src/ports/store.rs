@@ -61,7 +61,10 @@ pub enum Cond {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Write {
     /// Replace the whole item (must contain `pk` and `sk`).
-    Put { item: Item, cond: Cond },
+    Put {
+        item: Item,
+        cond: Cond,
+    },
     /// Set the given attributes and remove the named ones on the item at `key`. Creates the item
     /// when it does not exist and `cond` allows it.
     Update {
@@ -70,9 +73,15 @@ pub enum Write {
         remove: Vec<String>,
         cond: Cond,
     },
-    Delete { key: Key, cond: Cond },
+    Delete {
+        key: Key,
+        cond: Cond,
+    },
     /// Only check a condition; writes nothing.
-    Check { key: Key, cond: Cond },
+    Check {
+        key: Key,
+        cond: Cond,
+    },
 }
 
 /// Sort-key condition of a query.
@@ -258,10 +267,7 @@ impl ItemExt for Item {
 
 /// Build an item from a key and attributes.
 pub fn item(key: &Key, attrs: impl IntoIterator<Item = (&'static str, Value)>) -> Item {
-    let mut item: Item = attrs
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
+    let mut item: Item = attrs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
     item.insert(PK.into(), Value::S(key.pk.clone()));
     item.insert(SK.into(), Value::S(key.sk.clone()));
     item

@@ -1,0 +1,199 @@
+//! `TestApp`: the real local API server (the same dispatch every Lambda runs) on a random port,
+//! over the embedded adapters in a temp dir or over the AWS adapters on moto_server, with an
+//! injected clock and a write counter.
+
+use std::sync::Arc;
+
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use statx_core::ports::ManualClock;
+use statx_core::{Config, Deps};
+
+use crate::counting::CountingStore;
+use crate::logs;
+
+enum Backend {
+    Local(tempfile::TempDir),
+    Aws,
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub clock: Arc<ManualClock>,
+    pub store: Arc<CountingStore>,
+    pub deps: Deps,
+    backend: Backend,
+}
+
+/// The credentials of a signed-in client.
+#[derive(Debug, Clone)]
+pub struct Creds {
+    pub api_key: String,
+    pub auth_token: String,
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub text: String,
+}
+
+impl Resp {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text)
+            .unwrap_or_else(|e| panic!("response is not JSON ({e}): {}", self.text))
+    }
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl TestApp {
+    /// Embedded adapters under a fresh temporary data directory.
+    pub async fn local() -> Self {
+        logs::capture();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = Config {
+            data_dir: dir.path().to_path_buf(),
+            ..Config::default()
+        };
+        let clock = Arc::new(ManualClock::default());
+        let local = statx_local::deps(&config, clock.clone(), false).expect("local deps");
+        Self::start(local.deps, clock, Backend::Local(dir)).await
+    }
+
+    /// AWS adapters against moto_server (a fresh table, key and bucket for this test).
+    pub async fn aws() -> Self {
+        logs::capture();
+        let (sdk, config) = crate::moto::fresh_env().await;
+        let clock = Arc::new(ManualClock::default());
+        let deps = statx_aws::deps_from_sdk(&sdk, &config, clock.clone())
+            .await
+            .expect("aws deps");
+        Self::start(deps, clock, Backend::Aws).await
+    }
+
+    async fn start(mut deps: Deps, clock: Arc<ManualClock>, backend: Backend) -> Self {
+        let store = Arc::new(CountingStore::new(deps.store.clone()));
+        deps.store = store.clone();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        tokio::spawn(statx_local_api::serve(listener, deps.clone()));
+        Self {
+            base,
+            http: reqwest::Client::new(),
+            clock,
+            store,
+            deps,
+            backend,
+        }
+    }
+
+    /// Texts of the SMS sent to `to`, oldest first.
+    pub async fn sms_to(&self, to: &str) -> Vec<String> {
+        match &self.backend {
+            Backend::Local(dir) => statx_local::read_sms_outbox(dir.path())
+                .into_iter()
+                .filter(|m| m.to == to)
+                .map(|m| m.text)
+                .collect(),
+            Backend::Aws => crate::moto::sent_sms(to).await,
+        }
+    }
+
+    /// The code in the latest SMS to `to`.
+    pub async fn code_for(&self, to: &str) -> String {
+        let texts = self.sms_to(to).await;
+        let last = texts.last().unwrap_or_else(|| panic!("no SMS was sent"));
+        extract_code(last)
+    }
+
+    /// Send a request; `body` is sent as-is with no Content-Type (as StatX clients do).
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&str>,
+        creds: Option<&Creds>,
+    ) -> Resp {
+        let mut req = self.http.request(method, format!("{}{}", self.base, path));
+        if let Some(c) = creds {
+            req = req
+                .header("X-API-KEY", &c.api_key)
+                .header("X-Auth-Token", &c.auth_token);
+        }
+        if let Some(b) = body {
+            req = req.body(b.to_string());
+        }
+        let resp = req.send().await.expect("request sent");
+        Resp {
+            status: resp.status(),
+            headers: resp.headers().clone(),
+            text: resp.text().await.expect("body read"),
+        }
+    }
+
+    pub async fn post(&self, path: &str, body: &Value, creds: Option<&Creds>) -> Resp {
+        self.call(Method::POST, path, Some(&body.to_string()), creds)
+            .await
+    }
+
+    pub async fn login(&self, phone: &str) -> Resp {
+        self.post(
+            "/v1/auth/login",
+            &serde_json::json!({"phoneNumber": phone, "clientName": "test suite"}),
+            None,
+        )
+        .await
+    }
+
+    pub async fn verify(&self, phone: &str, client_id: &str, code: &str) -> Resp {
+        self.post(
+            "/v1/auth/verifyCode",
+            &serde_json::json!({"clientId": client_id, "phoneNumber": phone, "verificationCode": code}),
+            None,
+        )
+        .await
+    }
+
+    /// Full sign-in: login, code from the outbox, verifyCode.
+    pub async fn sign_in(&self, phone: &str) -> Creds {
+        let login = self.login(phone).await;
+        assert_eq!(login.status, StatusCode::CREATED, "{}", login.text);
+        let client_id = login.json()["clientId"]
+            .as_str()
+            .expect("clientId")
+            .to_string();
+        let code = self.code_for(phone).await;
+        let v = self.verify(phone, &client_id, &code).await;
+        assert_eq!(v.status, StatusCode::CREATED, "{}", v.text);
+        let j = v.json();
+        Creds {
+            api_key: j["apiKey"].as_str().expect("apiKey").to_string(),
+            auth_token: j["authToken"].as_str().expect("authToken").to_string(),
+        }
+    }
+}
+
+/// The 6-digit code in an SMS text.
+pub fn extract_code(text: &str) -> String {
+    text.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 6)
+        .unwrap_or_else(|| panic!("no 6-digit code in the SMS"))
+        .to_string()
+}
+
+/// A fresh, valid US number (+1 415 NXX XXXX, FIXED_LINE_OR_MOBILE) with 7 random digits, so
+/// tests sharing one moto_server never see each other's SMS.
+pub fn unique_phone() -> String {
+    use statx_core::ports::random::RandomExt;
+    use statx_core::ports::OsRandom;
+    let exchange_lead = 2 + (OsRandom.code6().as_bytes()[5] - b'0') % 8;
+    format!("+1415{exchange_lead}{}", OsRandom.code6())
+}
