@@ -52,29 +52,64 @@ impl Resp {
     }
 }
 
+/// Which adapters a `TestApp` runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Local,
+    Aws,
+}
+
+/// The test clock starts at the top of the current hour, so fixed rate-limit windows (hour,
+/// day) never roll over in the middle of a test unless the test moves the clock.
+fn test_clock() -> Arc<ManualClock> {
+    let now = chrono::Utc::now().timestamp();
+    let hour = now - now.rem_euclid(3600);
+    Arc::new(ManualClock::new(
+        chrono::DateTime::from_timestamp(hour + 1, 0).expect("valid time"),
+    ))
+}
+
 impl TestApp {
     /// Embedded adapters under a fresh temporary data directory.
     pub async fn local() -> Self {
-        logs::capture();
-        let dir = tempfile::tempdir().expect("temp dir");
-        let config = Config {
-            data_dir: dir.path().to_path_buf(),
-            ..Config::default()
-        };
-        let clock = Arc::new(ManualClock::default());
-        let local = statx_local::deps(&config, clock.clone(), false).expect("local deps");
-        Self::start(local.deps, clock, Backend::Local(dir)).await
+        Self::new(Kind::Local, |_| {}).await
     }
 
     /// AWS adapters against moto_server (a fresh table, key and bucket for this test).
     pub async fn aws() -> Self {
+        Self::new(Kind::Aws, |_| {}).await
+    }
+
+    /// A server on `kind` adapters with configuration adjusted by `tweak`.
+    pub async fn new(kind: Kind, tweak: impl FnOnce(&mut Config)) -> Self {
         logs::capture();
-        let (sdk, config) = crate::moto::fresh_env().await;
-        let clock = Arc::new(ManualClock::default());
-        let deps = statx_aws::deps_from_sdk(&sdk, &config, clock.clone())
-            .await
-            .expect("aws deps");
-        Self::start(deps, clock, Backend::Aws).await
+        let clock = test_clock();
+        match kind {
+            Kind::Local => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let mut config = Config {
+                    data_dir: dir.path().to_path_buf(),
+                    ..Config::default()
+                };
+                tweak(&mut config);
+                let local = statx_local::deps(&config, clock.clone(), false).expect("local deps");
+                Self::start(local.deps, clock, Backend::Local(dir)).await
+            }
+            Kind::Aws => {
+                let (sdk, mut config) = crate::moto::fresh_env().await;
+                tweak(&mut config);
+                let deps = statx_aws::deps_from_sdk(&sdk, &config, clock.clone())
+                    .await
+                    .expect("aws deps");
+                Self::start(deps, clock, Backend::Aws).await
+            }
+        }
+    }
+
+    /// Let the per-number SMS cooldown pass.
+    pub fn after_cooldown(&self) {
+        let secs = self.deps.config.limits.sms_cooldown_secs + 1;
+        self.clock.advance(chrono::Duration::seconds(secs));
     }
 
     async fn start(mut deps: Deps, clock: Arc<ManualClock>, backend: Backend) -> Self {
@@ -162,8 +197,10 @@ impl TestApp {
         .await
     }
 
-    /// Full sign-in: login, code from the outbox, verifyCode.
+    /// Full sign-in: login, code from the outbox, verifyCode. Waits out the SMS cooldown first
+    /// (on the test clock), so it can be called repeatedly for one number.
     pub async fn sign_in(&self, phone: &str) -> Creds {
+        self.after_cooldown();
         let login = self.login(phone).await;
         assert_eq!(login.status, StatusCode::CREATED, "{}", login.text);
         let client_id = login.json()["clientId"]

@@ -153,6 +153,7 @@ pub async fn expired_code_fails(app: &TestApp) {
     assert_error(&r, StatusCode::UNAUTHORIZED, "invalid_code");
 
     // Just inside the window it works.
+    app.after_cooldown();
     let client_id = app.login(&phone).await.json()["clientId"]
         .as_str()
         .unwrap()
@@ -214,6 +215,7 @@ pub async fn second_login_invalidates_first_code(app: &TestApp) {
         .unwrap()
         .to_string();
     let first_code = app.code_for(&phone).await;
+    app.after_cooldown();
     let second = app.login(&phone).await.json()["clientId"]
         .as_str()
         .unwrap()
@@ -264,6 +266,7 @@ pub async fn responses_do_not_reveal_accounts(app: &TestApp) {
     };
 
     app.sign_in(&phone).await;
+    app.after_cooldown();
     let known_login = app.login(&phone).await;
     let known_client = known_login.json()["clientId"].as_str().unwrap().to_string();
     let known_verify = if app.code_for(&phone).await == "000000" {

@@ -1,5 +1,6 @@
 //! StatX end-to-end suites and their harness.
 
+pub mod account;
 pub mod app;
 pub mod conformance;
 pub mod counting;

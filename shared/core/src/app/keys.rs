@@ -19,8 +19,12 @@ pub fn client(api_key: &str) -> Key {
     Key::new(format!("CLIENT#{api_key}"), "CLIENT")
 }
 
-pub fn user_client(user_id: &str, api_key: &str) -> Key {
-    Key::new(format!("USER#{user_id}"), format!("CLIENT#{api_key}"))
+pub fn user_client(user_id: &str, client_id: &str) -> Key {
+    Key::new(format!("USER#{user_id}"), format!("CLIENT#{client_id}"))
+}
+
+pub fn phone_change(user_id: &str) -> Key {
+    Key::new(format!("USER#{user_id}"), "PHONECHANGE")
 }
 
 /// The sealing context of one field of one item: a sealed value copied to another item or
@@ -34,4 +38,5 @@ pub mod kind {
     pub const PHONE: &str = "phone";
     pub const OTP_CODE: &str = "otp-code";
     pub const AUTH_TOKEN: &str = "auth-token";
+    pub const SOURCE_IP: &str = "source-ip";
 }

@@ -4,7 +4,7 @@ use super::keys;
 use super::sealed::{open, seal};
 use super::session::Caller;
 use super::Fault;
-use crate::ports::{Cond, ItemExt, StoreError, Value};
+use crate::ports::{Cond, Item, ItemExt, StoreError, Value};
 use crate::Deps;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,12 +22,17 @@ pub async fn get(deps: &Deps, caller: &Caller) -> Result<Profile, Fault> {
         .get(&key)
         .await?
         .ok_or(Fault::Corrupt("authenticated user has no profile"))?;
+    profile_from(deps, caller, &item)
+}
+
+fn profile_from(deps: &Deps, caller: &Caller, item: &Item) -> Result<Profile, Fault> {
+    let key = keys::profile(&caller.user_id);
     let crypto = deps.crypto.as_ref();
     Ok(Profile {
         id: caller.user_id.clone(),
-        phone_number: open(crypto, &item, &key, "phone")?
+        phone_number: open(crypto, item, &key, "phone")?
             .ok_or(Fault::Corrupt("profile without phone"))?,
-        display_name: open(crypto, &item, &key, "displayName")?,
+        display_name: open(crypto, item, &key, "displayName")?,
         created_at: item.s("createdAt").unwrap_or_default().to_string(),
     })
 }
@@ -60,7 +65,7 @@ pub async fn set_display_name(deps: &Deps, caller: &Caller, name: &str) -> Resul
             )
             .await
         {
-            Ok(_) => return get(deps, caller).await,
+            Ok(updated) => return profile_from(deps, caller, &updated),
             Err(StoreError::ConditionFailed) => continue,
             Err(e) => return Err(e.into()),
         }

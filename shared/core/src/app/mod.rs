@@ -1,8 +1,12 @@
 //! Use cases: business rules, authorization and invariants, written once against the ports.
 
+pub mod account;
 pub mod auth;
 pub mod keys;
+pub mod limits;
 pub mod me;
+pub mod otp;
+pub mod phone;
 pub mod sealed;
 pub mod session;
 

@@ -10,6 +10,7 @@ use phonenumber::{Mode, Type};
 pub struct PhoneNumber {
     e164: String,
     kind: Type,
+    region: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
@@ -46,8 +47,19 @@ impl PhoneNumber {
         if !(8..=15).contains(&digits) || !e164[1..].bytes().all(|b| b.is_ascii_digit()) {
             return Err(PhoneError::Unparseable);
         }
-        let kind = parsed.number_type(&phonenumber::metadata::DATABASE);
-        Ok(Self { e164, kind })
+        let db = &phonenumber::metadata::DATABASE;
+        let kind = parsed.number_type(db);
+        // The region of the number, or for numbers outside any assigned range the main region
+        // of its calling code (+1 555 … -> US), so the allowlist still decides.
+        let region = parsed
+            .country()
+            .id()
+            .map(|id| id.as_ref().to_string())
+            .or_else(|| {
+                db.region(&parsed.code().value())
+                    .and_then(|r| r.first().map(|s| s.to_string()))
+            });
+        Ok(Self { e164, kind, region })
     }
 
     pub fn as_str(&self) -> &str {
@@ -58,6 +70,11 @@ impl PhoneNumber {
     /// which must never be sent an SMS.
     pub fn may_receive_sms(&self) -> bool {
         !NO_SMS_TYPES.contains(&self.kind)
+    }
+
+    /// ISO 3166 region (`US`, `GB`...) when the calling code has one.
+    pub fn region(&self) -> Option<&str> {
+        self.region.as_deref()
     }
 
     /// `+1•••••••67`: country code and last two digits only.
@@ -132,6 +149,30 @@ mod tests {
         assert!(PhoneNumber::parse("+447911123456")
             .unwrap()
             .may_receive_sms());
+    }
+
+    #[test]
+    fn regions() {
+        assert_eq!(
+            PhoneNumber::parse("+12025550123").unwrap().region(),
+            Some("US")
+        );
+        assert_eq!(
+            PhoneNumber::parse("+16135550123").unwrap().region(),
+            Some("CA")
+        );
+        assert_eq!(
+            PhoneNumber::parse("+15555550123").unwrap().region(),
+            Some("US")
+        );
+        assert_eq!(
+            PhoneNumber::parse("+33612345678").unwrap().region(),
+            Some("FR")
+        );
+        assert_eq!(
+            PhoneNumber::parse("+79123456789").unwrap().region(),
+            Some("RU")
+        );
     }
 
     #[test]

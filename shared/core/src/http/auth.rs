@@ -23,7 +23,18 @@ struct LoginReply {
     phone_number: String,
 }
 
-fn phone(input: &str) -> Result<PhoneNumber, ApiError> {
+/// A verification code as typed: exactly 6 digits (surrounding spaces ignored).
+pub(super) fn six_digits(input: &str) -> Result<&str, ApiError> {
+    let code = input.trim();
+    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::bad(
+            "verificationCode must be the 6 digits sent by SMS.",
+        ));
+    }
+    Ok(code)
+}
+
+pub(super) fn phone(input: &str) -> Result<PhoneNumber, ApiError> {
     PhoneNumber::parse(input).map_err(|e| ApiError::bad(e.to_string()))
 }
 
@@ -32,7 +43,8 @@ pub fn login(ctx: Ctx) -> HandlerFuture {
         let body: LoginBody = request::json(&ctx.req)?;
         let phone = phone(&body.phone_number)?;
         let client_name = clean("clientName", &body.client_name, 1, 100).map_err(ApiError::bad)?;
-        let started = auth::login(&ctx.deps, phone, client_name).await?;
+        let ip = super::source_ip(&ctx.req);
+        let started = auth::login(&ctx.deps, phone, client_name, ip.as_deref()).await?;
         Reply::created(LoginReply {
             client_id: started.client_id,
             client_name: started.client_name,
@@ -60,12 +72,7 @@ pub fn verify_code(ctx: Ctx) -> HandlerFuture {
     Box::pin(async move {
         let body: VerifyBody = request::json(&ctx.req)?;
         let phone = phone(&body.phone_number)?;
-        let code = body.verification_code.trim();
-        if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(ApiError::bad(
-                "verificationCode must be the 6 digits sent by SMS.",
-            ));
-        }
+        let code = six_digits(&body.verification_code)?;
         if body.client_id.is_empty() || body.client_id.len() > 64 {
             return Err(ApiError::bad("clientId must be the id returned by login."));
         }

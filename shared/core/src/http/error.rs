@@ -5,8 +5,12 @@
 use http::StatusCode;
 use serde_json::json;
 
-use crate::app::auth::{LoginError, VerifyError};
-use crate::app::session::AuthError;
+use crate::app::account::DeleteError;
+use crate::app::auth::VerifyError;
+use crate::app::limits::LimitError;
+use crate::app::otp::CheckError;
+use crate::app::phone::ChangeError;
+use crate::app::session::{AuthError, RevokeError};
 use crate::app::Fault;
 use crate::ports::{SmsError, StoreError};
 
@@ -23,6 +27,12 @@ pub enum ApiError {
     NotFound,
     #[error("payload too large")]
     PayloadTooLarge,
+    /// A rate limit: retry after this many seconds.
+    #[error("too many requests")]
+    TooManyRequests(u64),
+    /// The global SMS circuit breaker is open: retry after this many seconds.
+    #[error("sms breaker open")]
+    SmsUnavailable(u64),
     #[error("dependency unavailable: {0}")]
     Unavailable(String),
     #[error("internal: {0}")]
@@ -54,6 +64,16 @@ impl ApiError {
                 "payload_too_large",
                 "The request body is too large.".into(),
             ),
+            Self::TooManyRequests(_) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
+                "Too many requests. Wait a little and try again.".into(),
+            ),
+            Self::SmsUnavailable(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "sms_unavailable",
+                "Codes cannot be sent right now. Try again in a minute.".into(),
+            ),
             Self::Unavailable(_) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
@@ -76,6 +96,7 @@ impl ApiError {
     pub fn retry_after(&self) -> Option<u64> {
         match self {
             Self::Unavailable(_) => Some(5),
+            Self::TooManyRequests(s) | Self::SmsUnavailable(s) => Some(*s),
             _ => None,
         }
     }
@@ -99,10 +120,51 @@ impl From<StoreError> for ApiError {
     }
 }
 
-impl From<LoginError> for ApiError {
-    fn from(e: LoginError) -> Self {
+impl From<LimitError> for ApiError {
+    fn from(e: LimitError) -> Self {
         match e {
-            LoginError::Fault(f) => f.into(),
+            LimitError::Throttled { retry_after } => Self::TooManyRequests(retry_after),
+            LimitError::Breaker { retry_after } => Self::SmsUnavailable(retry_after),
+            LimitError::Fault(f) => f.into(),
+        }
+    }
+}
+
+impl From<CheckError> for ApiError {
+    fn from(e: CheckError) -> Self {
+        match e {
+            CheckError::Invalid => Self::InvalidCode,
+            CheckError::Fault(f) => f.into(),
+        }
+    }
+}
+
+impl From<ChangeError> for ApiError {
+    fn from(e: ChangeError) -> Self {
+        match e {
+            ChangeError::SameNumber => Self::bad("phoneNumber is already your number."),
+            ChangeError::Limit(l) => l.into(),
+            ChangeError::Fault(f) => f.into(),
+        }
+    }
+}
+
+impl From<RevokeError> for ApiError {
+    fn from(e: RevokeError) -> Self {
+        match e {
+            RevokeError::NotFound => Self::NotFound,
+            RevokeError::Fault(f) => f.into(),
+        }
+    }
+}
+
+impl From<DeleteError> for ApiError {
+    fn from(e: DeleteError) -> Self {
+        match e {
+            DeleteError::NotConfirmed => {
+                Self::bad("confirm must be your own phone number, exactly as on your account.")
+            }
+            DeleteError::Fault(f) => f.into(),
         }
     }
 }

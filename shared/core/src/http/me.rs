@@ -8,7 +8,7 @@ use crate::domain::text::clean;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct ProfileReply {
+pub(super) struct ProfileReply {
     id: String,
     phone_number: String,
     display_name: Option<String>,

@@ -4,6 +4,7 @@
 //! `dispatch` never fails: every error becomes a JSON error response (a handler that returned
 //! `Err` to lambda_http would become an opaque 500).
 
+pub mod account;
 pub mod auth;
 pub mod error;
 pub mod me;

@@ -1,7 +1,7 @@
 //! The route table: the one list of endpoints. `template.yaml`, the binaries in
 //! `functions/src/bin/` and the local API server must agree with it exactly (tested).
 
-use super::{auth, me, Handler};
+use super::{account, auth, me, Handler};
 
 pub struct Route {
     /// Lambda function (and binary) name.
@@ -55,6 +55,48 @@ pub static ROUTES: &[Route] = &[
         path: "/v1/me",
         auth: true,
         handler: me::update_me,
+    },
+    Route {
+        function: "list_clients",
+        method: "GET",
+        path: "/v1/me/clients",
+        auth: true,
+        handler: account::list_clients,
+    },
+    Route {
+        function: "revoke_client",
+        method: "DELETE",
+        path: "/v1/me/clients/{clientId}",
+        auth: true,
+        handler: account::revoke_client,
+    },
+    Route {
+        function: "change_phone",
+        method: "POST",
+        path: "/v1/me/phone",
+        auth: true,
+        handler: account::change_phone,
+    },
+    Route {
+        function: "verify_phone",
+        method: "POST",
+        path: "/v1/me/phone/verify",
+        auth: true,
+        handler: account::verify_phone,
+    },
+    Route {
+        function: "export_me",
+        method: "GET",
+        path: "/v1/me/export",
+        auth: true,
+        handler: account::export_me,
+    },
+    Route {
+        function: "delete_me",
+        method: "DELETE",
+        path: "/v1/me",
+        auth: true,
+        handler: account::delete_me,
     },
 ];
 
