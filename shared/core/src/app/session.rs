@@ -165,28 +165,38 @@ pub async fn clients_of(
         .limit(100);
     let index = deps.store.query(&q).await?.items;
     let crypto = deps.crypto.as_ref();
-    let mut out = Vec::new();
+    // (client id, api key) of every index entry, then one batch read of the credentials.
+    let mut entries = Vec::new();
+    for entry in &index {
+        let Some(ikey) = crate::ports::store::key_of(entry) else {
+            continue;
+        };
+        if let Some(api_key) = open(crypto, entry, &ikey, "apiKey")? {
+            let id = ikey.sk.trim_start_matches("CLIENT#").to_string();
+            entries.push((id, api_key));
+        }
+    }
+    let keys: Vec<_> = entries.iter().map(|(_, k)| keys::client(k)).collect();
+    let found = if keys.is_empty() {
+        Vec::new()
+    } else {
+        deps.store.batch_get(&keys).await?
+    };
     let now = deps.clock.now().timestamp();
-    for entry in index {
-        let Some(ikey) = crate::ports::store::key_of(&entry) else {
-            continue;
-        };
-        let Some(api_key) = open(crypto, &entry, &ikey, "apiKey")? else {
-            continue;
-        };
-        let id = ikey.sk.trim_start_matches("CLIENT#").to_string();
+    let mut out = Vec::new();
+    for (id, api_key) in entries {
         let ckey = keys::client(&api_key);
-        let Some(client) = deps.store.get(&ckey).await? else {
+        let Some(client) = found.iter().find(|c| c.s("pk") == Some(ckey.pk.as_str())) else {
             continue;
         };
-        if !live(deps, &client, now) {
+        if !live(deps, client, now) {
             continue;
         }
         let last_used = client.n("lastUsedAt").unwrap_or(0);
         out.push(ClientInfo {
             current: current == Some(id.as_str()),
             id,
-            name: open(crypto, &client, &ckey, "clientName")?.unwrap_or_default(),
+            name: open(crypto, client, &ckey, "clientName")?.unwrap_or_default(),
             created_at: client.s("createdAt").unwrap_or_default().to_string(),
             last_used_at: DateTime::from_timestamp(last_used, 0)
                 .map(rfc3339)
