@@ -197,6 +197,17 @@ impl TestApp {
         .await
     }
 
+    /// Login (must succeed) and the code it sent: `(clientId, code)`.
+    pub async fn request_code(&self, phone: &str) -> (String, String) {
+        let login = self.login(phone).await;
+        assert_eq!(login.status, StatusCode::CREATED, "{}", login.text);
+        let client_id = login.json()["clientId"]
+            .as_str()
+            .expect("clientId")
+            .to_string();
+        (client_id, self.code_for(phone).await)
+    }
+
     /// Full sign-in: login, code from the outbox, verifyCode. Waits out the SMS cooldown first
     /// (on the test clock), so it can be called repeatedly for one number.
     pub async fn sign_in(&self, phone: &str) -> Creds {

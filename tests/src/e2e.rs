@@ -104,11 +104,7 @@ pub async fn sign_in_flow(app: &TestApp) {
 /// Five wrong codes kill the code: the right one fails afterwards.
 pub async fn wrong_code_five_times_kills_it(app: &TestApp) {
     let phone = unique_phone();
-    let client_id = app.login(&phone).await.json()["clientId"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let code = app.code_for(&phone).await;
+    let (client_id, code) = app.request_code(&phone).await;
     let wrong = other_code(&code);
     for _ in 0..5 {
         assert_error(
@@ -125,11 +121,7 @@ pub async fn wrong_code_five_times_kills_it(app: &TestApp) {
 /// Four wrong codes still leave the right one usable.
 pub async fn four_wrong_codes_then_right_one_works(app: &TestApp) {
     let phone = unique_phone();
-    let client_id = app.login(&phone).await.json()["clientId"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let code = app.code_for(&phone).await;
+    let (client_id, code) = app.request_code(&phone).await;
     for _ in 0..4 {
         let r = app.verify(&phone, &client_id, &other_code(&code)).await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
@@ -143,22 +135,14 @@ pub async fn four_wrong_codes_then_right_one_works(app: &TestApp) {
 /// A code is valid for 10 minutes (injected clock).
 pub async fn expired_code_fails(app: &TestApp) {
     let phone = unique_phone();
-    let client_id = app.login(&phone).await.json()["clientId"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let code = app.code_for(&phone).await;
+    let (client_id, code) = app.request_code(&phone).await;
     app.clock.advance(chrono::Duration::seconds(600));
     let r = app.verify(&phone, &client_id, &code).await;
     assert_error(&r, StatusCode::UNAUTHORIZED, "invalid_code");
 
     // Just inside the window it works.
     app.after_cooldown();
-    let client_id = app.login(&phone).await.json()["clientId"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let code = app.code_for(&phone).await;
+    let (client_id, code) = app.request_code(&phone).await;
     app.clock.advance(chrono::Duration::seconds(599));
     assert_eq!(
         app.verify(&phone, &client_id, &code).await.status,
@@ -169,11 +153,7 @@ pub async fn expired_code_fails(app: &TestApp) {
 /// A code works once.
 pub async fn reused_code_fails(app: &TestApp) {
     let phone = unique_phone();
-    let client_id = app.login(&phone).await.json()["clientId"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let code = app.code_for(&phone).await;
+    let (client_id, code) = app.request_code(&phone).await;
     assert_eq!(
         app.verify(&phone, &client_id, &code).await.status,
         StatusCode::CREATED
@@ -185,11 +165,7 @@ pub async fn reused_code_fails(app: &TestApp) {
 /// Many concurrent verifications of one right code: exactly one succeeds.
 pub async fn concurrent_redeem_is_single_use(app: &TestApp) {
     let phone = unique_phone();
-    let client_id = app.login(&phone).await.json()["clientId"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let code = app.code_for(&phone).await;
+    let (client_id, code) = app.request_code(&phone).await;
     let tries = (0..10).map(|_| app.verify(&phone, &client_id, &code));
     let results = futures::future::join_all(tries).await;
     let ok = results
@@ -210,17 +186,9 @@ pub async fn concurrent_redeem_is_single_use(app: &TestApp) {
 /// A second login replaces the first code.
 pub async fn second_login_invalidates_first_code(app: &TestApp) {
     let phone = unique_phone();
-    let first = app.login(&phone).await.json()["clientId"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let first_code = app.code_for(&phone).await;
+    let (first, first_code) = app.request_code(&phone).await;
     app.after_cooldown();
-    let second = app.login(&phone).await.json()["clientId"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let second_code = app.code_for(&phone).await;
+    let (second, second_code) = app.request_code(&phone).await;
     assert_eq!(app.sms_to(&phone).await.len(), 2);
     assert_error(
         &app.verify(&phone, &first, &first_code).await,

@@ -1,6 +1,6 @@
 //! Phone sign-in: `login` sends a 6-digit code by SMS (through the limits), `verify_code`
 //! trades it for a new authorized client, creating the user on first sign-in. Every failure of
-//! `verify_code` is the same `VerifyError::Invalid`, whatever the cause.
+//! `verify_code` is the same `CheckError::Invalid`, whatever the cause.
 
 use super::keys::{self, kind};
 use super::limits::{self, LimitError};
@@ -30,23 +30,6 @@ pub struct Credentials {
     pub auth_token: String,
     pub user_id: String,
     pub created_user: bool,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum VerifyError {
-    #[error("invalid verification code")]
-    Invalid,
-    #[error(transparent)]
-    Fault(#[from] Fault),
-}
-
-impl From<CheckError> for VerifyError {
-    fn from(e: CheckError) -> Self {
-        match e {
-            CheckError::Invalid => Self::Invalid,
-            CheckError::Fault(f) => Self::Fault(f),
-        }
-    }
 }
 
 const SMS_TEXT: &str = "Your StatX code is {code}. It expires in 10 minutes. Never share it.";
@@ -90,7 +73,7 @@ pub async fn verify_code(
     phone: &PhoneNumber,
     client_id: &str,
     code: &str,
-) -> Result<Credentials, VerifyError> {
+) -> Result<Credentials, CheckError> {
     let index = phone_index(deps, phone);
     let otp_key = keys::otp(&index);
     for _ in 0..8 {
@@ -98,10 +81,10 @@ pub async fn verify_code(
         match redeem(deps, &index, phone, &otp_key, &otp, client_id).await {
             Ok(creds) => return Ok(creds),
             Err(StoreError::TransactionCanceled { .. }) => continue,
-            Err(e) => return Err(Fault::from(e).into()),
+            Err(e) => return Err(e.into()),
         }
     }
-    Err(VerifyError::Fault(Fault::Contention))
+    Err(CheckError::Fault(Fault::Contention))
 }
 
 async fn redeem(

@@ -40,3 +40,33 @@ pub mod kind {
     pub const AUTH_TOKEN: &str = "auth-token";
     pub const SOURCE_IP: &str = "source-ip";
 }
+
+// ---- groups, members and invitations (issue 5)
+
+/// The partition holding everything of one group: `META`, `MEMBER#…`, `INVITATION#…`, stats…
+pub fn group_pk(group_id: &str) -> String {
+    format!("GROUP#{group_id}")
+}
+
+pub fn group_meta(group_id: &str) -> Key {
+    Key::new(group_pk(group_id), "META")
+}
+
+pub fn group_member(group_id: &str, member_id: &str) -> Key {
+    Key::new(group_pk(group_id), format!("MEMBER#{member_id}"))
+}
+
+/// The admin-side record of a pending invitation (sealed phone, for the masked listing).
+pub fn group_invitation(group_id: &str, invitation_id: &str) -> Key {
+    Key::new(group_pk(group_id), format!("INVITATION#{invitation_id}"))
+}
+
+/// The user's membership index: role and per-group member id.
+pub fn membership(user_id: &str, group_id: &str) -> Key {
+    Key::new(format!("USER#{user_id}"), format!("GROUP#{group_id}"))
+}
+
+/// The invitee-side record of a pending invitation, found by the blind index of the number.
+pub fn invite(phone_index: &str, group_id: &str) -> Key {
+    Key::new(format!("INVITE#{phone_index}"), format!("GROUP#{group_id}"))
+}

@@ -6,7 +6,6 @@ use http::StatusCode;
 use serde_json::json;
 
 use crate::app::account::DeleteError;
-use crate::app::auth::VerifyError;
 use crate::app::limits::LimitError;
 use crate::app::otp::CheckError;
 use crate::app::phone::ChangeError;
@@ -165,15 +164,6 @@ impl From<DeleteError> for ApiError {
                 Self::bad("confirm must be your own phone number, exactly as on your account.")
             }
             DeleteError::Fault(f) => f.into(),
-        }
-    }
-}
-
-impl From<VerifyError> for ApiError {
-    fn from(e: VerifyError) -> Self {
-        match e {
-            VerifyError::Invalid => Self::InvalidCode,
-            VerifyError::Fault(f) => f.into(),
         }
     }
 }
