@@ -2,11 +2,17 @@
 
 pub mod account;
 pub mod auth;
+pub mod group_account;
+pub mod groups;
+pub mod inbox;
+pub mod invitations;
 pub mod keys;
 pub mod limits;
 pub mod me;
+pub mod members;
 pub mod otp;
 pub mod phone;
+pub mod purge;
 pub mod sealed;
 pub mod session;
 

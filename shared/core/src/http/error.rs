@@ -6,6 +6,7 @@ use http::StatusCode;
 use serde_json::json;
 
 use crate::app::account::DeleteError;
+use crate::app::groups::GroupError;
 use crate::app::limits::LimitError;
 use crate::app::otp::CheckError;
 use crate::app::phone::ChangeError;
@@ -24,6 +25,9 @@ pub enum ApiError {
     InvalidCode,
     #[error("not found")]
     NotFound,
+    /// The change would break a rule (e.g. the last admin leaving); the message says which.
+    #[error("conflict: {0}")]
+    Conflict(String),
     #[error("payload too large")]
     PayloadTooLarge,
     /// A rate limit: retry after this many seconds.
@@ -58,6 +62,7 @@ impl ApiError {
                 "The verification code is not valid. Request a new code and try again.".into(),
             ),
             Self::NotFound => (StatusCode::NOT_FOUND, "not_found", "Not found.".into()),
+            Self::Conflict(m) => (StatusCode::CONFLICT, "conflict", m.clone()),
             Self::PayloadTooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
@@ -173,6 +178,17 @@ impl From<AuthError> for ApiError {
         match e {
             AuthError::Invalid => Self::Unauthorized,
             AuthError::Fault(f) => f.into(),
+        }
+    }
+}
+
+impl From<GroupError> for ApiError {
+    fn from(e: GroupError) -> Self {
+        match e {
+            GroupError::NotFound => Self::NotFound,
+            GroupError::Conflict(m) => Self::Conflict(m.into()),
+            GroupError::Throttled { retry_after } => Self::TooManyRequests(retry_after),
+            GroupError::Fault(f) => f.into(),
         }
     }
 }

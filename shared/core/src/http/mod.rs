@@ -6,8 +6,12 @@
 
 pub mod account;
 pub mod auth;
+pub mod cursor;
 pub mod error;
+pub mod groups;
+pub mod invitations;
 pub mod me;
+pub mod members;
 pub mod request;
 pub mod response;
 pub mod routes;

@@ -1,7 +1,7 @@
 //! The route table: the one list of endpoints. `template.yaml`, the binaries in
 //! `functions/src/bin/` and the local API server must agree with it exactly (tested).
 
-use super::{account, auth, me, Handler};
+use super::{account, auth, groups, invitations, me, members, Handler};
 
 pub struct Route {
     /// Lambda function (and binary) name.
@@ -97,6 +97,105 @@ pub static ROUTES: &[Route] = &[
         path: "/v1/me",
         auth: true,
         handler: account::delete_me,
+    },
+    // ---- groups, members, invitations (issue 5)
+    Route {
+        function: "list_groups",
+        method: "GET",
+        path: "/v1/groups",
+        auth: true,
+        handler: groups::list_groups,
+    },
+    Route {
+        function: "create_group",
+        method: "POST",
+        path: "/v1/groups",
+        auth: true,
+        handler: groups::create_group,
+    },
+    Route {
+        function: "get_group",
+        method: "GET",
+        path: "/v1/groups/{groupId}",
+        auth: true,
+        handler: groups::get_group,
+    },
+    Route {
+        function: "update_group",
+        method: "PATCH",
+        path: "/v1/groups/{groupId}",
+        auth: true,
+        handler: groups::update_group,
+    },
+    Route {
+        function: "delete_group",
+        method: "DELETE",
+        path: "/v1/groups/{groupId}",
+        auth: true,
+        handler: groups::delete_group,
+    },
+    Route {
+        function: "list_members",
+        method: "GET",
+        path: "/v1/groups/{groupId}/members",
+        auth: true,
+        handler: members::list_members,
+    },
+    Route {
+        function: "invite_member",
+        method: "POST",
+        path: "/v1/groups/{groupId}/members",
+        auth: true,
+        handler: members::invite_member,
+    },
+    Route {
+        function: "update_member",
+        method: "PATCH",
+        path: "/v1/groups/{groupId}/members/{memberId}",
+        auth: true,
+        handler: members::update_member,
+    },
+    Route {
+        function: "remove_member",
+        method: "DELETE",
+        path: "/v1/groups/{groupId}/members/{memberId}",
+        auth: true,
+        handler: members::remove_member,
+    },
+    Route {
+        function: "list_group_invitations",
+        method: "GET",
+        path: "/v1/groups/{groupId}/invitations",
+        auth: true,
+        handler: invitations::list_group_invitations,
+    },
+    Route {
+        function: "cancel_invitation",
+        method: "DELETE",
+        path: "/v1/groups/{groupId}/invitations/{invitationId}",
+        auth: true,
+        handler: invitations::cancel_invitation,
+    },
+    Route {
+        function: "list_invitations",
+        method: "GET",
+        path: "/v1/invitations",
+        auth: true,
+        handler: invitations::list_invitations,
+    },
+    Route {
+        function: "accept_invitation",
+        method: "POST",
+        path: "/v1/invitations/{invitationId}/accept",
+        auth: true,
+        handler: invitations::accept_invitation,
+    },
+    Route {
+        function: "decline_invitation",
+        method: "POST",
+        path: "/v1/invitations/{invitationId}/decline",
+        auth: true,
+        handler: invitations::decline_invitation,
     },
 ];
 

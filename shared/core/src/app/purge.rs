@@ -1,0 +1,83 @@
+//! Deleting a group's data: every item of its partition `GROUP#<gid>` (members, invitations,
+//! and whatever later features store there — stats, history, chat) plus the items elsewhere
+//! that point into it: each member's index `USER#<uid>/GROUP#<gid>` and each pending
+//! invitation's `INVITE#<phone>/GROUP#<gid>`.
+//!
+//! Callers delete META first (that is what makes the group gone: every writer that adds to a
+//! group is conditional on META), then `sweep`. A feature that stores items outside the group
+//! partition, or blobs, must add their removal here.
+
+use super::keys;
+use super::Fault;
+use crate::ports::store::key_of;
+use crate::ports::{Cond, ItemExt, Query, StoreError, Write};
+use crate::Deps;
+
+/// Items read per page, and so at most twice as many deletes per transaction.
+const PAGE: u32 = 40;
+const ATTEMPTS: usize = 8;
+
+/// Delete META (if still there), then sweep.
+pub async fn purge(deps: &Deps, group_id: &str) -> Result<usize, Fault> {
+    deps.store
+        .delete(&keys::group_meta(group_id), Cond::None)
+        .await?;
+    Ok(sweep(deps, group_id).await? + 1)
+}
+
+/// Remove every remaining item of the group and everything pointing into it. Idempotent; safe
+/// to run concurrently with itself. Returns the number of group items removed.
+pub async fn sweep(deps: &Deps, group_id: &str) -> Result<usize, Fault> {
+    let pk = keys::group_pk(group_id);
+    let mut removed = 0;
+    let mut cursor = None;
+    loop {
+        let page = deps
+            .store
+            .query(&Query::new(pk.clone()).limit(PAGE).cursor(cursor))
+            .await?;
+        let mut writes = Vec::with_capacity(page.items.len() * 2);
+        for it in &page.items {
+            let Some(key) = key_of(it) else { continue };
+            if key.sk.starts_with("MEMBER#") {
+                if let Some(user_id) = it.s("userId") {
+                    writes.push(delete(keys::membership(user_id, group_id)));
+                }
+            } else if key.sk.starts_with("INVITATION#") {
+                if let Some(phone_index) = it.s("phoneIndex") {
+                    writes.push(delete(keys::invite(phone_index, group_id)));
+                }
+            }
+            writes.push(delete(key));
+        }
+        if !writes.is_empty() {
+            transact_retrying(deps, writes).await?;
+        }
+        removed += page.items.len();
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => return Ok(removed),
+        }
+    }
+}
+
+fn delete(key: crate::ports::Key) -> Write {
+    Write::Delete {
+        key,
+        cond: Cond::None,
+    }
+}
+
+/// Unconditional deletes only fail on a conflicting concurrent transaction: try again.
+pub(crate) async fn transact_retrying(deps: &Deps, writes: Vec<Write>) -> Result<(), Fault> {
+    for attempt in 0..ATTEMPTS {
+        match deps.store.transact(writes.clone()).await {
+            Ok(()) => return Ok(()),
+            Err(StoreError::TransactionCanceled { .. }) => {
+                super::groups::backoff(deps, attempt).await
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(Fault::Contention)
+}
