@@ -98,9 +98,11 @@ impl TestApp {
             Kind::Aws => {
                 let (sdk, mut config) = crate::moto::fresh_env().await;
                 tweak(&mut config);
-                let deps = statx_aws::deps_from_sdk(&sdk, &config, clock.clone())
+                let mut deps = statx_aws::deps_from_sdk(&sdk, &config, clock.clone())
                     .await
                     .expect("aws deps");
+                // moto's transactions are not isolated: see `serial`.
+                deps.store = Arc::new(crate::serial::SerialWrites::new(deps.store));
                 Self::start(deps, clock, Backend::Aws).await
             }
         }

@@ -5,5 +5,7 @@ pub mod app;
 pub mod conformance;
 pub mod counting;
 pub mod e2e;
+pub mod groups;
 pub mod logs;
 pub mod moto;
+pub mod serial;

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::account::{AccountPart, PartFuture};
 use super::groups::{
-    backoff, batch_get_all, find, parse_meta, parse_membership, Membership, Role, MAX_ATTEMPTS,
+    backoff, batch_get_all, find, parse_membership, parse_meta, Membership, Role, MAX_ATTEMPTS,
 };
 use super::invitations::{listing, parse_invite};
 use super::members::{parse_target, removal_writes};
@@ -113,12 +113,13 @@ pub async fn export(deps: &Deps, caller: &Caller) -> Result<Value, Fault> {
     let mut received = Vec::new();
     let mut cursor = None;
     loop {
-        let (items, next) = inbox::received(deps, caller, 100, cursor)
-            .await
-            .map_err(|e| match e {
-                super::groups::GroupError::Fault(f) => f,
-                _ => Fault::Corrupt("unexpected error listing invitations"),
-            })?;
+        let (items, next) =
+            inbox::received(deps, caller, 100, cursor)
+                .await
+                .map_err(|e| match e {
+                    super::groups::GroupError::Fault(f) => f,
+                    _ => Fault::Corrupt("unexpected error listing invitations"),
+                })?;
         received.extend(items.into_iter().map(|r| {
             json!({
                 "id": r.id,

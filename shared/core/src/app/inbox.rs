@@ -7,7 +7,7 @@
 //! (404). An invitee sees the group's name and who invited them, nothing more.
 
 use super::groups::{
-    backoff, batch_get_all, find, is_id, new_member_writes, parse_meta, parse_membership,
+    backoff, batch_get_all, find, is_id, new_member_writes, parse_membership, parse_meta,
     GroupError, GroupView, Role, MAX_ATTEMPTS, MAX_MEMBERS,
 };
 use super::invitations::{epoch_rfc3339, parse_invite, Invite};
@@ -58,11 +58,7 @@ pub async fn received(
     };
     let page = deps
         .store
-        .query(
-            &Query::new(invites_pk(&index))
-                .limit(limit)
-                .cursor(cursor),
-        )
+        .query(&Query::new(invites_pk(&index)).limit(limit).cursor(cursor))
         .await?;
     let t = deps.clock.now().timestamp();
     let live: Vec<Invite> = page
@@ -112,7 +108,11 @@ async fn find_received(
     loop {
         let page = deps
             .store
-            .query(&Query::new(invites_pk(phone_index)).limit(100).cursor(cursor))
+            .query(
+                &Query::new(invites_pk(phone_index))
+                    .limit(100)
+                    .cursor(cursor),
+            )
             .await?;
         if let Some(found) = page
             .items

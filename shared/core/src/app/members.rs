@@ -10,9 +10,7 @@
 
 use std::collections::HashMap;
 
-use super::groups::{
-    access, backoff, batch_get_all, is_id, Group, GroupError, Role, MAX_ATTEMPTS,
-};
+use super::groups::{access, backoff, batch_get_all, is_id, Group, GroupError, Role, MAX_ATTEMPTS};
 use super::keys;
 use super::sealed::open;
 use super::session::Caller;

@@ -54,7 +54,9 @@ pub fn page(ctx: &Ctx, scope: &str) -> Result<(u32, Option<String>), ApiError> {
             .ok()
             .filter(|n| (1..=MAX_LIMIT).contains(n))
             .ok_or_else(|| {
-                ApiError::bad(format!("limit must be a whole number from 1 to {MAX_LIMIT}."))
+                ApiError::bad(format!(
+                    "limit must be a whole number from 1 to {MAX_LIMIT}."
+                ))
             })?,
     };
     let cursor = get("cursor")

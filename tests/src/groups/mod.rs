@@ -1,0 +1,291 @@
+//! Issue 5 suites: private groups, invitations by phone number, members and roles, and the
+//! isolation, privacy, concurrency and account tests. Every case is `async fn(&TestApp)`;
+//! `groups_cases!` lists them so tests/tests/groups_local.rs and groups_aws.rs run each one on
+//! the embedded adapters and on moto_server.
+
+pub mod account;
+pub mod concurrency;
+pub mod flows;
+pub mod matrix;
+pub mod members;
+pub mod privacy;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use statx_core::app::keys;
+use statx_core::ports::{Item, Key, Query};
+
+use crate::app::{unique_phone, Creds, Kind, Resp, TestApp};
+
+/// A server for these suites. Every test signs in several users from 127.0.0.1, so the per-IP
+/// login cap is raised (it is tested in the account suite); everything else is the default.
+pub async fn test_app(kind: Kind) -> TestApp {
+    TestApp::new(kind, |c| c.limits.logins_per_ip_hour = 10_000).await
+}
+
+/// A signed-in user.
+#[derive(Debug, Clone)]
+pub struct User {
+    pub phone: String,
+    pub creds: Creds,
+    pub id: String,
+}
+
+impl User {
+    pub fn creds(&self) -> Option<&Creds> {
+        Some(&self.creds)
+    }
+}
+
+/// Sign in a fresh number; set a display name when given.
+pub async fn user(app: &TestApp, display_name: Option<&str>) -> User {
+    let phone = unique_phone();
+    user_with(app, &phone, display_name).await
+}
+
+pub async fn user_with(app: &TestApp, phone: &str, display_name: Option<&str>) -> User {
+    let creds = app.sign_in(phone).await;
+    if let Some(name) = display_name {
+        let r = patch(app, &creds, "/v1/me", json!({ "displayName": name })).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    }
+    let me = app.call(Method::GET, "/v1/me", None, Some(&creds)).await;
+    assert_eq!(me.status, StatusCode::OK, "{}", me.text);
+    User {
+        phone: phone.to_string(),
+        id: me.json()["id"].as_str().unwrap().to_string(),
+        creds,
+    }
+}
+
+pub async fn get(app: &TestApp, c: &Creds, path: &str) -> Resp {
+    app.call(Method::GET, path, None, Some(c)).await
+}
+
+pub async fn post(app: &TestApp, c: &Creds, path: &str, body: Value) -> Resp {
+    app.call(Method::POST, path, Some(&body.to_string()), Some(c))
+        .await
+}
+
+pub async fn patch(app: &TestApp, c: &Creds, path: &str, body: Value) -> Resp {
+    app.call(Method::PATCH, path, Some(&body.to_string()), Some(c))
+        .await
+}
+
+pub async fn delete(app: &TestApp, c: &Creds, path: &str) -> Resp {
+    app.call(Method::DELETE, path, None, Some(c)).await
+}
+
+pub fn expect(r: &Resp, status: StatusCode) -> Value {
+    assert_eq!(r.status, status, "{}", r.text);
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    r.json()
+}
+
+pub fn expect_error(r: &Resp, status: StatusCode, code: &str) {
+    let j = expect(r, status);
+    assert_eq!(j["error"]["code"], code, "{}", r.text);
+}
+
+/// Create a group; returns its JSON.
+pub async fn create_group(app: &TestApp, admin: &User, name: &str) -> Value {
+    let r = post(app, &admin.creds, "/v1/groups", json!({ "name": name })).await;
+    expect(&r, StatusCode::CREATED)
+}
+
+pub fn id(v: &Value) -> String {
+    v["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no id in {v}"))
+        .to_string()
+}
+
+/// Invite `phone`; returns the invitation id.
+pub async fn invite(app: &TestApp, by: &User, gid: &str, phone: &str) -> String {
+    let r = post(
+        app,
+        &by.creds,
+        &format!("/v1/groups/{gid}/members"),
+        json!({ "phoneNumber": phone }),
+    )
+    .await;
+    expect(&r, StatusCode::ACCEPTED)["invitationId"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// Invite `who` and accept as them; returns their member id.
+pub async fn join(app: &TestApp, admin: &User, gid: &str, who: &User) -> String {
+    let inv = invite(app, admin, gid, &who.phone).await;
+    let r = post(
+        app,
+        &who.creds,
+        &format!("/v1/invitations/{inv}/accept"),
+        json!({}),
+    )
+    .await;
+    let g = expect(&r, StatusCode::OK);
+    assert_eq!(g["role"], "member");
+    g["memberId"].as_str().unwrap().to_string()
+}
+
+/// Members of a group as `who` sees them.
+pub async fn members_of(app: &TestApp, who: &User, gid: &str) -> Vec<Value> {
+    let r = get(
+        app,
+        &who.creds,
+        &format!("/v1/groups/{gid}/members?limit=100"),
+    )
+    .await;
+    expect(&r, StatusCode::OK)["data"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+/// A random id in our format (what a stranger guessing ids would send).
+pub fn random_id() -> String {
+    use statx_core::ports::random::RandomExt;
+    statx_core::ports::OsRandom.id()
+}
+
+// ---- looking at the store directly (orphans, counters)
+
+pub fn phone_index(app: &TestApp, phone: &str) -> String {
+    app.deps
+        .crypto
+        .blind_index(keys::kind::PHONE, phone.as_bytes())
+}
+
+/// Every item of a partition.
+pub async fn partition(app: &TestApp, pk: &str) -> Vec<Item> {
+    let mut out = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = app
+            .deps
+            .store
+            .query(&Query::new(pk).limit(100).cursor(cursor))
+            .await
+            .unwrap();
+        out.extend(page.items);
+        match page.next {
+            Some(c) => cursor = Some(c),
+            None => return out,
+        }
+    }
+}
+
+pub async fn exists(app: &TestApp, key: &Key) -> bool {
+    app.deps.store.get(key).await.unwrap().is_some()
+}
+
+/// The store agrees with itself for this group: META's counts match the member items, every
+/// member item has its index entry with the same role and version, and vice versa for `users`.
+pub async fn assert_consistent(app: &TestApp, gid: &str, users: &[&User]) {
+    use statx_core::ports::ItemExt;
+    let items = partition(app, &keys::group_pk(gid)).await;
+    let meta = items
+        .iter()
+        .find(|i| i.s("sk") == Some("META"))
+        .expect("META");
+    let members: Vec<&Item> = items
+        .iter()
+        .filter(|i| i.s("sk").unwrap().starts_with("MEMBER#"))
+        .collect();
+    let admins = members
+        .iter()
+        .filter(|m| m.s("role") == Some("admin"))
+        .count();
+    assert_eq!(
+        meta.n("memberCount"),
+        Some(members.len() as i64),
+        "memberCount"
+    );
+    assert_eq!(meta.n("adminCount"), Some(admins as i64), "adminCount");
+    assert!(admins >= 1, "a group without an admin");
+    for m in &members {
+        let uid = m.s("userId").unwrap();
+        let index = app
+            .deps
+            .store
+            .get(&keys::membership(uid, gid))
+            .await
+            .unwrap()
+            .expect("member without index entry");
+        assert_eq!(index.s("role"), m.s("role"), "index role != member role");
+        assert_eq!(
+            index.version(),
+            m.version(),
+            "index version != member version"
+        );
+        let mid = m.s("sk").unwrap().strip_prefix("MEMBER#").unwrap();
+        assert_eq!(index.s("memberId"), Some(mid));
+    }
+    for u in users {
+        let has_index = exists(app, &keys::membership(&u.id, gid)).await;
+        let has_member = members.iter().any(|m| m.s("userId") == Some(u.id.as_str()));
+        assert_eq!(has_index, has_member, "index entry without member item");
+    }
+}
+
+/// Nothing of the group is left: its partition, the members' index entries, the invitees'
+/// invitations.
+pub async fn assert_no_trace(app: &TestApp, gid: &str, users: &[&User], invited: &[&str]) {
+    let left = partition(app, &keys::group_pk(gid)).await;
+    assert!(
+        left.is_empty(),
+        "items left under the group: {}",
+        left.len()
+    );
+    for u in users {
+        assert!(
+            !exists(app, &keys::membership(&u.id, gid)).await,
+            "orphan membership index"
+        );
+    }
+    for phone in invited {
+        assert!(
+            !exists(app, &keys::invite(&phone_index(app, phone), gid)).await,
+            "orphan invitation"
+        );
+    }
+}
+
+/// Calls `$m!` with every case of the groups suites, as `module::case`.
+#[macro_export]
+macro_rules! groups_cases {
+    ($m:ident) => {
+        $m!(
+            flows::create_read_update_delete,
+            flows::bad_input_is_refused_and_writes_nothing,
+            flows::list_groups_paginates_with_sealed_cursors,
+            flows::invitation_before_sign_up_is_found,
+            flows::invite_answers_are_identical,
+            flows::decline_and_cancel,
+            flows::invitations_expire_after_14_days,
+            flows::inviter_daily_cap,
+            flows::deleting_a_group_leaves_no_orphans,
+            flows::interrupted_deletion_is_completed,
+            members::roles_and_the_last_admin,
+            members::leave_and_remove,
+            members::members_can_invite_setting,
+            members::display_names_never_phones,
+            members::full_group_is_refused,
+            matrix::every_route_is_classified,
+            matrix::isolation_matrix_groups,
+            matrix::isolation_matrix_members,
+            matrix::isolation_matrix_invitations,
+            privacy::no_response_holds_another_persons_number,
+            concurrency::two_admins_demote_each_other,
+            concurrency::concurrent_role_flips_stay_consistent,
+            concurrency::concurrent_group_edits_keep_both,
+            concurrency::accept_races_cancel,
+            concurrency::accept_races_group_deletion,
+            account::export_covers_memberships_and_invitations,
+            account::deletion_removes_memberships_invitations_and_sole_admin_groups,
+        );
+    };
+}
