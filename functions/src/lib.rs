@@ -1,5 +1,8 @@
 //! The body of every Lambda `main`: build the ports once per cold start (AWS adapters), then
-//! serve the one route of this function through the shared dispatch.
+//! serve the one route of this function through the shared dispatch — or, for the functions
+//! in `routes::ASYNC_FUNCTIONS`, handle their events (`finalize`).
+
+pub mod finalize;
 
 use std::convert::Infallible;
 
@@ -18,5 +21,23 @@ pub async fn serve(name: &str) -> Result<(), Error> {
         let deps = deps.clone();
         async move { Ok::<_, Infallible>(dispatch(&deps, route, req).await) }
     }))
+    .await
+}
+
+/// Run `finalize_attachment`: S3 `Object Created` events (EventBridge or S3 notification shape).
+pub async fn serve_finalize() -> Result<(), Error> {
+    statx_core::telemetry::init();
+    let config = Config::from_env()?;
+    let deps = statx_aws::deps(&config).await?;
+    lambda_runtime::run(lambda_runtime::service_fn(
+        move |event: lambda_runtime::LambdaEvent<serde_json::Value>| {
+            let deps = deps.clone();
+            async move {
+                let outcomes = finalize::handle(&deps, &event.payload).await?;
+                let names: Vec<String> = outcomes.iter().map(|o| format!("{o:?}")).collect();
+                Ok::<_, Error>(serde_json::json!({ "outcomes": names }))
+            }
+        },
+    ))
     .await
 }

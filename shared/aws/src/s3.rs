@@ -139,6 +139,19 @@ impl Blobs for S3Blobs {
         }
     }
 
+    async fn copy(&self, from: &str, to: &str) -> Result<(), BlobError> {
+        // Our keys are `[a-z0-9/_-]`: nothing in `bucket/key` needs URL-encoding.
+        self.client
+            .copy_object()
+            .bucket(&self.bucket)
+            .copy_source(format!("{}/{from}", self.bucket))
+            .key(to)
+            .send()
+            .await
+            .map_err(|e| provider("s3:CopyObject", &e))?;
+        Ok(())
+    }
+
     async fn delete(&self, key: &str) -> Result<(), BlobError> {
         match self
             .client

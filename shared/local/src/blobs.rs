@@ -320,6 +320,15 @@ impl Blobs for FileBlobs {
         .await
     }
 
+    async fn copy(&self, from: &str, to: &str) -> Result<(), BlobError> {
+        check_key(to)?;
+        let (ct, bytes) = self
+            .read_object(from)
+            .await?
+            .ok_or_else(|| err("copy source does not exist"))?;
+        self.write_object(to, &ct, &bytes).await
+    }
+
     async fn delete(&self, key: &str) -> Result<(), BlobError> {
         check_key(key)?;
         let (obj, meta) = (self.object_path(key), self.sidecar_path(key));

@@ -86,3 +86,26 @@ pub async fn expiry_bounds(h: &dyn Harness) {
     assert!((week as i64 - 10..=week as i64).contains(&lifetime));
     assert!(blobs.presign_download(&key, week).await.is_ok());
 }
+
+pub async fn copy_keeps_bytes_and_type(h: &dyn Harness) {
+    let blobs = h.blobs();
+    let (from, to) = (key(), key());
+    let body = b"%PDF-1.7 copy me".to_vec();
+    let up = blobs
+        .presign_upload(&from, "application/pdf", body.len() as u64, 300)
+        .await
+        .unwrap();
+    h.upload(&up, body.clone()).await.unwrap();
+    blobs.copy(&from, &to).await.unwrap();
+    let meta = blobs.head(&to).await.unwrap().unwrap();
+    assert_eq!(
+        (meta.size, meta.content_type.as_deref()),
+        (body.len() as u64, Some("application/pdf"))
+    );
+    let url = blobs.presign_download(&to, 60).await.unwrap();
+    assert_eq!(h.download(&url).await.unwrap(), Some(body));
+    assert!(blobs.head(&from).await.unwrap().is_some(), "the source stays");
+    assert!(blobs.copy(&key(), &key()).await.is_err(), "copying nothing fails");
+    blobs.delete(&from).await.unwrap();
+    blobs.delete(&to).await.unwrap();
+}

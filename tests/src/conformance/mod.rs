@@ -130,7 +130,7 @@ macro_rules! conformance_tests {
         mod blobs {
             use super::*;
             $crate::conformance_tests!(@harness $make; blobs:
-                upload_head_download_delete, head_missing, expiry_bounds);
+                upload_head_download_delete, head_missing, expiry_bounds, copy_keeps_bytes_and_type);
         }
     };
     (@store $make:expr; $suite:ident: $($case:ident),* $(,)?) => {

@@ -1,9 +1,11 @@
 //! Use cases: business rules, authorization and invariants, written once against the ports.
 
 pub mod account;
+pub mod attachments;
 pub mod auth;
 pub mod group_account;
 pub mod groups;
+pub mod history;
 pub mod inbox;
 pub mod invitations;
 pub mod keys;
@@ -15,6 +17,10 @@ pub mod phone;
 pub mod purge;
 pub mod sealed;
 pub mod session;
+pub mod stat_keys;
+pub mod stat_settings;
+pub mod stat_values;
+pub mod stats;
 
 use crate::ports::StoreError;
 
@@ -28,6 +34,8 @@ pub enum Fault {
     Crypto(#[from] crate::ports::CryptoError),
     #[error("sms: {0}")]
     Sms(#[from] crate::ports::SmsError),
+    #[error("blobs: {0}")]
+    Blob(#[from] crate::ports::BlobError),
     #[error("stored item is malformed: {0}")]
     Corrupt(&'static str),
     #[error("gave up after repeated write conflicts")]

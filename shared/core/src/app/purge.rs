@@ -5,7 +5,8 @@
 //!
 //! Callers delete META first (that is what makes the group gone: every writer that adds to a
 //! group is conditional on META), then `sweep`. A feature that stores items outside the group
-//! partition, or blobs, must add their removal here.
+//! partition, or blobs, must add their removal here: attachments (their object pointers and
+//! objects) and everyone's stat settings (found through GSI1) are.
 
 use super::keys;
 use super::Fault;
@@ -47,18 +48,25 @@ pub async fn sweep(deps: &Deps, group_id: &str) -> Result<usize, Fault> {
                 if let Some(phone_index) = it.s("phoneIndex") {
                     writes.push(delete(keys::invite(phone_index, group_id)));
                 }
+            } else if key.sk.starts_with("ATT#") {
+                writes.extend(super::attachments::pointer_of(it).map(delete));
             }
             writes.push(delete(key));
         }
+        // Attachment objects first: no record is gone while its object lives on.
+        super::attachments::purge_objects(deps, &page.items).await?;
         if !writes.is_empty() {
             transact_retrying(deps, writes).await?;
         }
         removed += page.items.len();
         match page.next {
             Some(next) => cursor = Some(next),
-            None => return Ok(removed),
+            None => break,
         }
     }
+    // Everyone's stat settings for the group live in their own partitions (GSI1 finds them).
+    super::stat_settings::sweep(deps, group_id, None).await?;
+    Ok(removed)
 }
 
 fn delete(key: crate::ports::Key) -> Write {

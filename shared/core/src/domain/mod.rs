@@ -2,6 +2,7 @@
 
 pub mod ids;
 pub mod phone;
+pub mod stat;
 pub mod text;
 pub mod time;
 

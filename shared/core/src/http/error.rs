@@ -11,8 +11,9 @@ use crate::app::limits::LimitError;
 use crate::app::otp::CheckError;
 use crate::app::phone::ChangeError;
 use crate::app::session::{AuthError, RevokeError};
+use crate::app::stats::StatError;
 use crate::app::Fault;
-use crate::ports::{SmsError, StoreError};
+use crate::ports::{BlobError, SmsError, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -28,6 +29,9 @@ pub enum ApiError {
     /// The change would break a rule (e.g. the last admin leaving); the message says which.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// `If-Match` named a version that is no longer current.
+    #[error("precondition failed")]
+    PreconditionFailed,
     #[error("payload too large")]
     PayloadTooLarge,
     /// A rate limit: retry after this many seconds.
@@ -63,6 +67,11 @@ impl ApiError {
             ),
             Self::NotFound => (StatusCode::NOT_FOUND, "not_found", "Not found.".into()),
             Self::Conflict(m) => (StatusCode::CONFLICT, "conflict", m.clone()),
+            Self::PreconditionFailed => (
+                StatusCode::PRECONDITION_FAILED,
+                "precondition_failed",
+                "The stat changed since you read it. Read it again and retry.".into(),
+            ),
             Self::PayloadTooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
@@ -112,6 +121,7 @@ impl From<Fault> for ApiError {
             Fault::Store(StoreError::Unavailable(m)) => Self::Unavailable(format!("store: {m}")),
             Fault::Store(StoreError::TooLarge) => Self::bad("The data is too large to store."),
             Fault::Sms(SmsError::Provider(m)) => Self::Unavailable(format!("sms: {m}")),
+            Fault::Blob(BlobError::Provider(m)) => Self::Unavailable(format!("blobs: {m}")),
             Fault::Contention => Self::Unavailable("write contention".into()),
             other => Self::Internal(other.to_string()),
         }
@@ -189,6 +199,18 @@ impl From<GroupError> for ApiError {
             GroupError::Conflict(m) => Self::Conflict(m.into()),
             GroupError::Throttled { retry_after } => Self::TooManyRequests(retry_after),
             GroupError::Fault(f) => f.into(),
+        }
+    }
+}
+
+impl From<StatError> for ApiError {
+    fn from(e: StatError) -> Self {
+        match e {
+            StatError::NotFound => Self::NotFound,
+            StatError::Invalid(m) => Self::BadRequest(m),
+            StatError::Conflict(m) => Self::Conflict(m),
+            StatError::Stale => Self::PreconditionFailed,
+            StatError::Fault(f) => f.into(),
         }
     }
 }

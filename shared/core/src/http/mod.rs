@@ -5,6 +5,7 @@
 //! `Err` to lambda_http would become an opaque 500).
 
 pub mod account;
+pub mod attachments;
 pub mod auth;
 pub mod cursor;
 pub mod error;
@@ -15,6 +16,8 @@ pub mod members;
 pub mod request;
 pub mod response;
 pub mod routes;
+pub mod stat_extras;
+pub mod stats;
 
 use std::future::Future;
 use std::pin::Pin;

@@ -1,6 +1,6 @@
 //! Replies: a status and a JSON body; `into_response` adds the headers every response carries.
 
-use http::header::{CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER};
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, RETRY_AFTER};
 use http::StatusCode;
 use lambda_http::{Body, Response};
 use serde::Serialize;
@@ -12,6 +12,8 @@ pub struct Reply {
     pub status: StatusCode,
     pub body: serde_json::Value,
     pub retry_after: Option<u64>,
+    /// The version of the returned resource, sent as a quoted `ETag`.
+    pub etag: Option<i64>,
 }
 
 impl Reply {
@@ -22,7 +24,14 @@ impl Reply {
             status,
             body,
             retry_after: None,
+            etag: None,
         })
+    }
+
+    /// The same reply with an `ETag` of `version`.
+    pub fn with_etag(mut self, version: i64) -> Self {
+        self.etag = Some(version);
+        self
     }
 
     pub fn ok(body: impl Serialize) -> Result<Self, ApiError> {
@@ -38,6 +47,7 @@ impl Reply {
             status: e.parts().0,
             body: e.body(),
             retry_after: e.retry_after(),
+            etag: None,
         }
     }
 
@@ -50,6 +60,9 @@ impl Reply {
             .header("x-request-id", request_id);
         if let Some(secs) = self.retry_after {
             builder = builder.header(RETRY_AFTER, secs.to_string());
+        }
+        if let Some(version) = self.etag {
+            builder = builder.header(ETAG, format!("\"{version}\""));
         }
         builder
             .body(Body::Text(self.body.to_string()))

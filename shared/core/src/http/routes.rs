@@ -1,7 +1,9 @@
 //! The route table: the one list of endpoints. `template.yaml`, the binaries in
 //! `functions/src/bin/` and the local API server must agree with it exactly (tested).
 
-use super::{account, auth, groups, invitations, me, members, Handler};
+use super::{
+    account, attachments, auth, groups, invitations, me, members, stat_extras, stats, Handler,
+};
 
 pub struct Route {
     /// Lambda function (and binary) name.
@@ -197,7 +199,104 @@ pub static ROUTES: &[Route] = &[
         auth: true,
         handler: invitations::decline_invitation,
     },
+    // ---- stats, history, settings, attachments (issue 6)
+    Route {
+        function: "list_stats",
+        method: "GET",
+        path: "/v1/groups/{groupId}/stats",
+        auth: true,
+        handler: stats::list_stats,
+    },
+    Route {
+        function: "create_stat",
+        method: "POST",
+        path: "/v1/groups/{groupId}/stats",
+        auth: true,
+        handler: stats::create_stat,
+    },
+    Route {
+        function: "get_stat",
+        method: "GET",
+        path: "/v1/groups/{groupId}/stats/{statId}",
+        auth: true,
+        handler: stats::get_stat,
+    },
+    Route {
+        function: "update_stat",
+        method: "PUT",
+        path: "/v1/groups/{groupId}/stats/{statId}",
+        auth: true,
+        handler: stats::update_stat,
+    },
+    Route {
+        function: "delete_stat",
+        method: "DELETE",
+        path: "/v1/groups/{groupId}/stats/{statId}",
+        auth: true,
+        handler: stats::delete_stat,
+    },
+    Route {
+        function: "list_stat_history",
+        method: "GET",
+        path: "/v1/groups/{groupId}/stats/{statId}/history",
+        auth: true,
+        handler: stat_extras::list_stat_history,
+    },
+    Route {
+        function: "get_stat_settings",
+        method: "GET",
+        path: "/v1/groups/{groupId}/stats/{statId}/settings",
+        auth: true,
+        handler: stat_extras::get_stat_settings,
+    },
+    Route {
+        function: "update_stat_settings",
+        method: "PUT",
+        path: "/v1/groups/{groupId}/stats/{statId}/settings",
+        auth: true,
+        handler: stat_extras::update_stat_settings,
+    },
+    Route {
+        function: "list_attachments",
+        method: "GET",
+        path: "/v1/groups/{groupId}/stats/{statId}/attachments",
+        auth: true,
+        handler: attachments::list_attachments,
+    },
+    Route {
+        function: "create_attachment",
+        method: "POST",
+        path: "/v1/groups/{groupId}/stats/{statId}/attachments",
+        auth: true,
+        handler: attachments::create_attachment,
+    },
+    Route {
+        function: "get_attachment",
+        method: "GET",
+        path: "/v1/groups/{groupId}/stats/{statId}/attachments/{attachmentId}",
+        auth: true,
+        handler: attachments::get_attachment,
+    },
+    Route {
+        function: "delete_attachment",
+        method: "DELETE",
+        path: "/v1/groups/{groupId}/stats/{statId}/attachments/{attachmentId}",
+        auth: true,
+        handler: attachments::delete_attachment,
+    },
+    Route {
+        function: "find_stats",
+        method: "GET",
+        path: "/v1/stats",
+        auth: true,
+        handler: stats::find_stats,
+    },
 ];
+
+/// Functions that are not HTTP routes: invoked by an event source (the S3 `Object Created`
+/// event through EventBridge for `finalize_attachment`). Like the routes, each has a binary in
+/// `functions/src/bin`, an event in `infra/events` and a template function (tested).
+pub static ASYNC_FUNCTIONS: &[&str] = &["finalize_attachment"];
 
 /// The route served by the Lambda function `name`.
 pub fn by_function(name: &str) -> Option<&'static Route> {

@@ -39,4 +39,7 @@ pub trait Blobs: Send + Sync {
     async fn head(&self, key: &str) -> Result<Option<BlobMeta>, BlobError>;
     /// Deleting a missing object is not an error.
     async fn delete(&self, key: &str) -> Result<(), BlobError>;
+    /// Server-side copy of `from` to `to` (content type kept). Used to move a checked upload
+    /// out of the quarantine prefix that the bucket lifecycle empties.
+    async fn copy(&self, from: &str, to: &str) -> Result<(), BlobError>;
 }

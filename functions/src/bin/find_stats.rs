@@ -1,0 +1,6 @@
+//! Lambda: the `find_stats` route of the StatX API (see `statx_core::http::routes`).
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    statx_functions::serve("find_stats").await
+}
