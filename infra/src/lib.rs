@@ -2,24 +2,32 @@
 //! by turning each HTTP request into the same API Gateway HTTP API (payload 2.0) event a Lambda
 //! would receive — path parameters, source IP from the TCP peer, a request id — parsing it with
 //! lambda_http exactly as the Lambda runtime does, and calling the same `dispatch`.
+//!
+//! With the embedded blob store it also plays S3 for presigned URLs: `PUT/GET /_blobs/{key}`
+//! (checked with `FileBlobs::verify`), and after an upload under `pending/` it runs the same
+//! attachment finalize the `finalize_attachment` Lambda runs on S3's `Object Created` event.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::body::{Body as AxumBody, Bytes};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{on, MethodFilter, MethodRouter};
+use axum::routing::{get, on, MethodFilter, MethodRouter};
 use axum::Router;
 use data_encoding::BASE64;
 use serde_json::json;
 use statx_core::http::{dispatch, ApiError, Reply, Route, ROUTES};
 use statx_core::ports::random::RandomExt;
 use statx_core::Deps;
+use statx_local::{FileBlobs, SignedOp};
 
 /// API Gateway's own payload limit (10 MB); smaller per-route limits are the handlers' job.
 const GATEWAY_BODY_LIMIT: usize = 10 * 1024 * 1024;
+/// Largest blob upload accepted (attachments are at most 25 MB; S3's own limit is far above).
+const BLOB_BODY_LIMIT: usize = 26 * 1024 * 1024;
 
 /// The router serving every route of the route table.
 pub fn router(deps: Deps) -> Router {
@@ -162,9 +170,103 @@ fn to_axum(resp: lambda_http::Response<lambda_http::Body>) -> Response {
 
 /// Serve on `listener` until the process ends.
 pub async fn serve(listener: tokio::net::TcpListener, deps: Deps) -> std::io::Result<()> {
+    serve_with_blobs(listener, deps, None).await
+}
+
+/// Serve the API, and the presigned blob URLs of `blobs` when the embedded store is in use.
+pub async fn serve_with_blobs(
+    listener: tokio::net::TcpListener,
+    deps: Deps,
+    blobs: Option<Arc<FileBlobs>>,
+) -> std::io::Result<()> {
+    let mut app = router(deps.clone());
+    if let Some(blobs) = blobs {
+        app = blob_router(deps, blobs).merge(app);
+    }
     axum::serve(
         listener,
-        router(deps).into_make_service_with_connect_info::<SocketAddr>(),
+        app.into_make_service_with_connect_info::<SocketAddr>(),
     )
     .await
+}
+
+#[derive(Clone)]
+struct BlobState {
+    deps: Deps,
+    blobs: Arc<FileBlobs>,
+}
+
+/// `PUT/GET /_blobs/{key}?op=...&sig=...`: what S3 does with a presigned URL.
+pub fn blob_router(deps: Deps, blobs: Arc<FileBlobs>) -> Router {
+    Router::new()
+        .route("/_blobs/{*key}", get(blob_get).put(blob_put))
+        .layer(DefaultBodyLimit::max(BLOB_BODY_LIMIT))
+        .with_state(BlobState { deps, blobs })
+}
+
+fn blob_error(status: StatusCode, code: &str) -> Response {
+    (
+        status,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        json!({ "error": { "code": code } }).to_string(),
+    )
+        .into_response()
+}
+
+async fn blob_put(
+    State(s): State<BlobState>,
+    Path(key): Path<String>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Ok(SignedOp::Put { content_type, len }) = s.blobs.verify(&key, uri.query().unwrap_or(""))
+    else {
+        return blob_error(StatusCode::FORBIDDEN, "AccessDenied");
+    };
+    let sent_type = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    if sent_type != Some(content_type.as_str()) {
+        return blob_error(StatusCode::FORBIDDEN, "SignatureDoesNotMatch");
+    }
+    if body.len() as u64 != len {
+        return blob_error(StatusCode::BAD_REQUEST, "IncompleteBody");
+    }
+    if let Err(e) = s.blobs.write_object(&key, &content_type, &body).await {
+        tracing::error!(cause = %e, "blob write failed");
+        return blob_error(StatusCode::INTERNAL_SERVER_ERROR, "InternalError");
+    }
+    // The embedded store's "Object Created" hook.
+    if key.starts_with(statx_core::app::attachments::PENDING_PREFIX) {
+        if let Err(e) = statx_core::app::attachments::finalize(&s.deps, &key).await {
+            tracing::error!(cause = %e, "attachment finalize failed");
+        }
+    }
+    StatusCode::OK.into_response()
+}
+
+async fn blob_get(State(s): State<BlobState>, Path(key): Path<String>, uri: Uri) -> Response {
+    let Ok(SignedOp::Get) = s.blobs.verify(&key, uri.query().unwrap_or("")) else {
+        return blob_error(StatusCode::FORBIDDEN, "AccessDenied");
+    };
+    match s.blobs.read_object(&key).await {
+        Ok(Some((ct, bytes))) => (
+            StatusCode::OK,
+            [
+                (axum::http::header::CONTENT_TYPE, ct),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    "attachment".to_string(),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(None) => blob_error(StatusCode::NOT_FOUND, "NoSuchKey"),
+        Err(e) => {
+            tracing::error!(cause = %e, "blob read failed");
+            blob_error(StatusCode::INTERNAL_SERVER_ERROR, "InternalError")
+        }
+    }
 }

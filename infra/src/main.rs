@@ -12,10 +12,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     statx_core::telemetry::init();
     let config = Config::from_env()?;
     let aws = std::env::var("STATX_BACKEND").is_ok_and(|b| b == "aws");
-    let deps = if aws {
-        statx_aws::deps(&config).await?
+    let (deps, blobs) = if aws {
+        (statx_aws::deps(&config).await?, None)
     } else {
-        statx_local::deps(&config, Arc::new(SystemClock), true)?.deps
+        let local = statx_local::deps(&config, Arc::new(SystemClock), true)?;
+        (local.deps, Some(local.blobs))
     };
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
     println!(
@@ -24,6 +25,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         if aws { "AWS" } else { "embedded" },
         if aws { String::new() } else { format!(", data in {}", config.data_dir.display()) },
     );
-    statx_local_api::serve(listener, deps).await?;
+    statx_local_api::serve_with_blobs(listener, deps, blobs).await?;
     Ok(())
 }

@@ -24,6 +24,8 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     pub store: Arc<CountingStore>,
     pub deps: Deps,
+    /// The embedded blob store (local backend only), to look behind the presigned URLs.
+    pub local_blobs: Option<Arc<statx_local::FileBlobs>>,
     backend: Backend,
 }
 
@@ -87,13 +89,17 @@ impl TestApp {
         match kind {
             Kind::Local => {
                 let dir = tempfile::tempdir().expect("temp dir");
+                // Bound first: presigned blob URLs name the server's real port.
+                let listener = bind().await;
                 let mut config = Config {
                     data_dir: dir.path().to_path_buf(),
+                    port: listener.local_addr().expect("addr").port(),
                     ..Config::default()
                 };
                 tweak(&mut config);
                 let local = statx_local::deps(&config, clock.clone(), false).expect("local deps");
-                Self::start(local.deps, clock, Backend::Local(dir)).await
+                let blobs = Some(local.blobs.clone());
+                Self::start(local.deps, clock, Backend::Local(dir), listener, blobs).await
             }
             Kind::Aws => {
                 let (sdk, mut config) = crate::moto::fresh_env().await;
@@ -103,7 +109,7 @@ impl TestApp {
                     .expect("aws deps");
                 // moto's transactions are not isolated: see `serial`.
                 deps.store = Arc::new(crate::serial::SerialWrites::new(deps.store));
-                Self::start(deps, clock, Backend::Aws).await
+                Self::start(deps, clock, Backend::Aws, bind().await, None).await
             }
         }
     }
@@ -114,20 +120,28 @@ impl TestApp {
         self.clock.advance(chrono::Duration::seconds(secs));
     }
 
-    async fn start(mut deps: Deps, clock: Arc<ManualClock>, backend: Backend) -> Self {
+    async fn start(
+        mut deps: Deps,
+        clock: Arc<ManualClock>,
+        backend: Backend,
+        listener: tokio::net::TcpListener,
+        blobs: Option<Arc<statx_local::FileBlobs>>,
+    ) -> Self {
         let store = Arc::new(CountingStore::new(deps.store.clone()));
         deps.store = store.clone();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        tokio::spawn(statx_local_api::serve(listener, deps.clone()));
+        tokio::spawn(statx_local_api::serve_with_blobs(
+            listener,
+            deps.clone(),
+            blobs.clone(),
+        ));
         Self {
             base,
             http: reqwest::Client::new(),
             clock,
             store,
             deps,
+            local_blobs: blobs,
             backend,
         }
     }
@@ -229,6 +243,12 @@ impl TestApp {
             auth_token: j["authToken"].as_str().expect("authToken").to_string(),
         }
     }
+}
+
+async fn bind() -> tokio::net::TcpListener {
+    tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind")
 }
 
 /// The 6-digit code in an SMS text.

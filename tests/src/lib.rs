@@ -9,3 +9,4 @@ pub mod groups;
 pub mod logs;
 pub mod moto;
 pub mod serial;
+pub mod stats;

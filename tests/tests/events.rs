@@ -46,3 +46,31 @@ async fn every_event_runs_through_its_handler() {
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].to, "+12025550123");
 }
+
+/// The S3 event of infra/events/finalize_attachment.json (EventBridge "Object Created") through
+/// the `finalize_attachment` handler: an upload no attachment asked for is deleted. The
+/// end-to-end finalize of real uploads is in the stats suites.
+#[tokio::test]
+async fn finalize_event_runs_through_its_handler() {
+    use statx_core::app::attachments::Outcome;
+    use statx_core::http::routes::ASYNC_FUNCTIONS;
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config {
+        data_dir: dir.path().to_path_buf(),
+        ..Config::default()
+    };
+    let deps = statx_local::deps(&config, Arc::new(ManualClock::default()), false)
+        .unwrap()
+        .deps;
+    let events = Path::new(env!("CARGO_MANIFEST_DIR")).join("../infra/events");
+    for name in ASYNC_FUNCTIONS {
+        let text = std::fs::read_to_string(events.join(format!("{name}.json"))).unwrap();
+        let event: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(event["source"], "aws.s3", "{name}");
+        assert_eq!(event["detail"]["bucket"]["name"], config.bucket.as_str());
+        let outcomes = statx_functions::finalize::handle(&deps, &event)
+            .await
+            .unwrap();
+        assert_eq!(outcomes, [Outcome::Orphan], "{name}");
+    }
+}

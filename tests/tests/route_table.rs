@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use reqwest::{Method, StatusCode};
+use statx_core::http::routes::ASYNC_FUNCTIONS;
 use statx_core::http::ROUTES;
 
 fn repo() -> PathBuf {
@@ -60,12 +61,40 @@ fn files_with_ext(dir: &Path, ext: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// Every Lambda: one per route plus the async (event-driven) functions.
+fn all_functions() -> BTreeSet<String> {
+    ROUTES
+        .iter()
+        .map(|r| r.function)
+        .chain(ASYNC_FUNCTIONS.iter().copied())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn async_functions_are_not_routes() {
+    for name in ASYNC_FUNCTIONS {
+        assert!(
+            ROUTES.iter().all(|r| r.function != *name),
+            "{name} is both a route and an async function"
+        );
+        let src = std::fs::read_to_string(repo().join(format!("functions/src/bin/{name}.rs")))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(
+            !src.contains("statx_functions::serve(\""),
+            "{name}.rs must not serve an HTTP route"
+        );
+    }
+}
+
 #[test]
 fn one_binary_per_route() {
     let bins = files_with_ext(&repo().join("functions/src/bin"), "rs");
-    let functions: BTreeSet<String> = ROUTES.iter().map(|r| r.function.to_string()).collect();
-    assert_eq!(bins, functions);
-    for name in &bins {
+    assert_eq!(bins, all_functions());
+    for name in bins
+        .iter()
+        .filter(|b| !ASYNC_FUNCTIONS.contains(&b.as_str()))
+    {
         let src =
             std::fs::read_to_string(repo().join(format!("functions/src/bin/{name}.rs"))).unwrap();
         assert!(
@@ -78,8 +107,7 @@ fn one_binary_per_route() {
 #[test]
 fn one_event_per_route() {
     let events = files_with_ext(&repo().join("infra/events"), "json");
-    let functions: BTreeSet<String> = ROUTES.iter().map(|r| r.function.to_string()).collect();
-    assert_eq!(events, functions);
+    assert_eq!(events, all_functions());
 }
 
 #[test]
@@ -88,6 +116,7 @@ fn template_functions_match_route_table() {
     let doc: serde_yaml::Value = serde_yaml::from_str(&text).expect("template.yaml is plain YAML");
     let resources = doc["Resources"].as_mapping().expect("Resources");
     let mut found = RouteSet::new();
+    let mut found_async = BTreeSet::new();
     for (id, res) in resources {
         if res["Type"].as_str() != Some("AWS::Serverless::Function") {
             continue;
@@ -108,6 +137,23 @@ fn template_functions_match_route_table() {
             .values()
             .filter(|e| e["Type"].as_str() == Some("HttpApi"))
             .collect();
+        if ASYNC_FUNCTIONS.contains(&binary) {
+            // An event-driven function: no route, exactly one non-HTTP event source.
+            assert!(apis.is_empty(), "{id} is async but has an HttpApi route");
+            let sources: Vec<_> = events.values().filter_map(|e| e["Type"].as_str()).collect();
+            assert_eq!(sources.len(), 1, "{id}: one event source");
+            assert!(
+                matches!(sources[0], "EventBridgeRule" | "S3" | "SQS"),
+                "{id}: unexpected event source {}",
+                sources[0]
+            );
+            assert!(
+                res["Properties"]["DeadLetterQueue"].is_mapping(),
+                "{id}: an async function needs a dead-letter queue"
+            );
+            assert!(found_async.insert(binary.to_string()), "{id} twice");
+            continue;
+        }
         assert_eq!(apis.len(), 1, "{id} must have exactly one HttpApi route");
         let p = &apis[0]["Properties"];
         found.insert((
@@ -117,6 +163,8 @@ fn template_functions_match_route_table() {
         ));
     }
     assert_eq!(found, table());
+    let expected: BTreeSet<String> = ASYNC_FUNCTIONS.iter().map(|s| s.to_string()).collect();
+    assert_eq!(found_async, expected);
 }
 
 #[tokio::test]

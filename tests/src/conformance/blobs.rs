@@ -104,8 +104,14 @@ pub async fn copy_keeps_bytes_and_type(h: &dyn Harness) {
     );
     let url = blobs.presign_download(&to, 60).await.unwrap();
     assert_eq!(h.download(&url).await.unwrap(), Some(body));
-    assert!(blobs.head(&from).await.unwrap().is_some(), "the source stays");
-    assert!(blobs.copy(&key(), &key()).await.is_err(), "copying nothing fails");
+    assert!(
+        blobs.head(&from).await.unwrap().is_some(),
+        "the source stays"
+    );
+    assert!(
+        blobs.copy(&key(), &key()).await.is_err(),
+        "copying nothing fails"
+    );
     blobs.delete(&from).await.unwrap();
     blobs.delete(&to).await.unwrap();
 }

@@ -113,7 +113,12 @@ pub struct AttachmentInput {
 
 /// A content type without parameters, lower case; `None` when not allowed.
 pub fn allowed_type(ct: &str) -> Option<String> {
-    let base = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let base = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     ALLOWED_TYPES.contains(&base.as_str()).then_some(base)
 }
 
@@ -222,9 +227,8 @@ async fn records(deps: &Deps, group_id: &str, stat_id: &str) -> Result<Vec<Attac
 
 fn abandoned(deps: &Deps, a: &Attachment) -> bool {
     a.status == Status::Pending
-        && chrono::DateTime::parse_from_rfc3339(&a.upload_expires_at).is_ok_and(|t| {
-            deps.clock.now() > t + Duration::seconds(ABANDONED_AFTER_SECS)
-        })
+        && chrono::DateTime::parse_from_rfc3339(&a.upload_expires_at)
+            .is_ok_and(|t| deps.clock.now() > t + Duration::seconds(ABANDONED_AFTER_SECS))
 }
 
 /// Remove a record, its object pointer and both possible objects. Objects go first: a record
@@ -310,7 +314,12 @@ pub async fn create(
     let object_id = deps.random.token(16);
     let upload = deps
         .blobs
-        .presign_upload(&pending_key(&object_id), &content_type, size, UPLOAD_URL_SECS)
+        .presign_upload(
+            &pending_key(&object_id),
+            &content_type,
+            size,
+            UPLOAD_URL_SECS,
+        )
         .await
         .map_err(Fault::from)?;
     let att = Attachment {
@@ -533,7 +542,9 @@ async fn finalize_record(deps: &Deps, att: &Attachment) -> Result<Option<Attachm
     next.version += 1;
     match reason {
         None => {
-            deps.blobs.copy(&pending, &ready_key(&att.object_id)).await?;
+            deps.blobs
+                .copy(&pending, &ready_key(&att.object_id))
+                .await?;
             next.status = Status::Ready;
         }
         Some(r) => {

@@ -58,7 +58,10 @@ pub(crate) fn entry_write(deps: &Deps, group_id: &str, s: &Stat) -> Write {
             [
                 ("entry", seal(deps.crypto.as_ref(), &key, "entry", &json)),
                 ("at", Value::S(at)),
-                ("byMember", Value::S(s.by_member.clone().unwrap_or_default())),
+                (
+                    "byMember",
+                    Value::S(s.by_member.clone().unwrap_or_default()),
+                ),
                 ("version", Value::N(s.version)),
             ],
         ),

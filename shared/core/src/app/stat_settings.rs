@@ -131,7 +131,10 @@ pub async fn put(
         let it = item(
             &key,
             [
-                ("settings", seal(deps.crypto.as_ref(), &key, "settings", &json)),
+                (
+                    "settings",
+                    seal(deps.crypto.as_ref(), &key, "settings", &json),
+                ),
                 (GSI1PK, Value::S(sk::settings_index_pk(group_id))),
                 (
                     GSI1SK,

@@ -163,9 +163,12 @@ fn index(v: &Value, len: usize) -> Result<usize, String> {
         Value::String(s) => s.trim().parse::<u64>().ok(),
         _ => None,
     };
-    n.map(|n| n as usize)
-        .filter(|n| *n < len)
-        .ok_or_else(|| format!("currentIndex must be a whole number from 0 to {}.", len.max(1) - 1))
+    n.map(|n| n as usize).filter(|n| *n < len).ok_or_else(|| {
+        format!(
+            "currentIndex must be a whole number from 0 to {}.",
+            len.max(1) - 1
+        )
+    })
 }
 
 fn items(visual: VisualType, input: &[ItemInput]) -> Result<Vec<StatItem>, String> {
@@ -183,9 +186,11 @@ fn items(visual: VisualType, input: &[ItemInput]) -> Result<Vec<StatItem>, Strin
                 .ok_or_else(|| format!("items[{i}].color is required."))?;
             let color = color(&format!("items[{i}].color"), c)?;
             let value = match (visual, &it.value) {
-                (VisualType::HorizontalBars, Some(v)) if !v.is_null() => {
-                    Some(Decimal::from_json(&format!("items[{i}].value"), v)?.as_str().to_string())
-                }
+                (VisualType::HorizontalBars, Some(v)) if !v.is_null() => Some(
+                    Decimal::from_json(&format!("items[{i}].value"), v)?
+                        .as_str()
+                        .to_string(),
+                ),
                 (VisualType::HorizontalBars, _) => {
                     return Err(format!("items[{i}].value is required for HORIZONTAL_BARS."))
                 }
@@ -324,12 +329,14 @@ pub fn merge(
     let given_value = input.value.as_ref().filter(|v| !v.is_null());
     match new_visual {
         VisualType::Number | VisualType::Dialer | VisualType::Range => {
-            let v = match given_value {
-                Some(v) => dec("value", v)?,
-                // Keep the current value when it still fits the (new) type, else start at 0
-                // (or at minValue).
-                None => Decimal::parse("value", &c.value)
-                    .or_else(|_| Decimal::parse("value", c.min.as_deref().unwrap_or("0")))?,
+            // Without a new value the current one stays (and must fit); a stat that had no
+            // number yet (new, or a list before) starts at 0, or at minValue.
+            let current = Decimal::parse("value", &c.value).ok();
+            let defaulted = given_value.is_none() && current.is_none();
+            let v = match (given_value, current) {
+                (Some(v), _) => dec("value", v)?,
+                (None, Some(cur)) => cur,
+                (None, None) => Decimal::parse("value", c.min.as_deref().unwrap_or("0"))?,
             };
             if new_visual == VisualType::Dialer && !(0.0..=100.0).contains(&v.as_f64()) {
                 return Err("value must be from 0 to 100 for a DIALER stat.".into());
@@ -346,7 +353,7 @@ pub fn merge(
                     return Err("minValue must be less than maxValue.".into());
                 }
                 let x = v.as_f64();
-                if given_value.is_none() && !(lo..=hi).contains(&x) {
+                if defaulted {
                     c.value = min.clone();
                 } else if !(lo..=hi).contains(&x) {
                     return Err("value must be between minValue and maxValue.".into());
@@ -368,10 +375,9 @@ pub fn merge(
                 (Some(i), _) => index(i, c.items.len())?,
                 (None, Some(v)) => {
                     let name = v.as_str().map(str::trim).unwrap_or_default();
-                    c.items
-                        .iter()
-                        .position(|i| i.name == name)
-                        .ok_or("value must be the name of one of the items (or give currentIndex).")?
+                    c.items.iter().position(|i| i.name == name).ok_or(
+                        "value must be the name of one of the items (or give currentIndex).",
+                    )?
                 }
                 (None, None) => c.current_index.filter(|i| *i < c.items.len()).unwrap_or(0),
             };
@@ -392,7 +398,10 @@ pub fn merge(
     let value_changed = c.value_state() != cur.value_state();
     let notes_changed = c.notes != cur.notes;
     let pick_options = |x: &Content| -> Vec<(String, String)> {
-        x.items.iter().map(|i| (i.name.clone(), i.color.clone())).collect()
+        x.items
+            .iter()
+            .map(|i| (i.name.clone(), i.color.clone()))
+            .collect()
     };
     let structural = switched
         || new_admin_only != admin_only
@@ -433,18 +442,36 @@ mod tests {
 
     #[test]
     fn create_each_type() {
-        let n = create(input(json!({"title": "Sales", "visualType": "NUMBER", "value": 42, "unit": "kg"}))).unwrap();
-        assert_eq!((n.content.value.as_str(), n.content.unit.as_deref()), ("42", Some("kg")));
+        let n = create(input(
+            json!({"title": "Sales", "visualType": "NUMBER", "value": 42, "unit": "kg"}),
+        ))
+        .unwrap();
+        assert_eq!(
+            (n.content.value.as_str(), n.content.unit.as_deref()),
+            ("42", Some("kg"))
+        );
         let d = create(input(json!({"title": "D", "visualType": "DIALER"}))).unwrap();
         assert_eq!(d.content.value, "0");
-        assert!(create(input(json!({"title": "D", "visualType": "DIALER", "value": "101"}))).is_err());
-        let r = create(input(json!({"title": "R", "visualType": "RANGE", "minValue": 10, "maxValue": 20}))).unwrap();
+        assert!(create(input(
+            json!({"title": "D", "visualType": "DIALER", "value": "101"})
+        ))
+        .is_err());
+        let r = create(input(
+            json!({"title": "R", "visualType": "RANGE", "minValue": 10, "maxValue": 20}),
+        ))
+        .unwrap();
         assert_eq!(r.content.value, "10");
         assert!(create(input(json!({"title": "R", "visualType": "RANGE", "minValue": 10, "maxValue": 20, "value": 21}))).is_err());
-        assert!(create(input(json!({"title": "R", "visualType": "RANGE", "minValue": 20, "maxValue": 10}))).is_err());
+        assert!(create(input(
+            json!({"title": "R", "visualType": "RANGE", "minValue": 20, "maxValue": 10})
+        ))
+        .is_err());
         let p = create(input(json!({"title": "P", "visualType": "PICK_LIST",
             "items": [{"name": "Go", "color": "green"}, {"name": "Stop", "color": "#ff0000"}], "value": "Stop"}))).unwrap();
-        assert_eq!((p.content.value.as_str(), p.content.current_index), ("Stop", Some(1)));
+        assert_eq!(
+            (p.content.value.as_str(), p.content.current_index),
+            ("Stop", Some(1))
+        );
         assert_eq!(p.content.items[1].color, "#FF0000");
         let b = create(input(json!({"title": "B", "visualType": "HORIZONTAL_BARS",
             "items": [{"name": "A", "color": "RED", "value": 1.5}, {"name": "B", "color": "BLUE", "value": "2"}]}))).unwrap();
@@ -454,23 +481,75 @@ mod tests {
     #[test]
     fn merge_rules() {
         let p = create(input(json!({"title": "P", "visualType": "PICK_LIST",
-            "items": [{"name": "Go", "color": "GREEN"}, {"name": "Stop", "color": "RED"}]}))).unwrap();
-        let m = merge(p.visual, &p.content, false, input(json!({"currentIndex": 1, "value": "Go"}))).unwrap();
-        assert_eq!(m.content.value, "Stop", "currentIndex wins over an echoed value");
+            "items": [{"name": "Go", "color": "GREEN"}, {"name": "Stop", "color": "RED"}]})))
+        .unwrap();
+        let m = merge(
+            p.visual,
+            &p.content,
+            false,
+            input(json!({"currentIndex": 1, "value": "Go"})),
+        )
+        .unwrap();
+        assert_eq!(
+            m.content.value, "Stop",
+            "currentIndex wins over an echoed value"
+        );
         assert!(m.value_changed && !m.structural);
-        assert!(merge(p.visual, &p.content, false, input(json!({"currentIndex": 2}))).is_err());
-        let same = merge(p.visual, &p.content, false, input(json!({"value": "Go", "lastUpdatedDateTime": "x"}))).unwrap();
+        assert!(merge(
+            p.visual,
+            &p.content,
+            false,
+            input(json!({"currentIndex": 2}))
+        )
+        .is_err());
+        let same = merge(
+            p.visual,
+            &p.content,
+            false,
+            input(json!({"value": "Go", "lastUpdatedDateTime": "x"})),
+        )
+        .unwrap();
         assert!(!same.changed);
-        let n = create(input(json!({"title": "N", "visualType": "NUMBER", "value": "1"}))).unwrap();
+        let n = create(input(
+            json!({"title": "N", "visualType": "NUMBER", "value": "1"}),
+        ))
+        .unwrap();
         let t = merge(n.visual, &n.content, false, input(json!({"title": "New"}))).unwrap();
         assert!(t.structural && !t.value_changed);
         assert!(merge(n.visual, &n.content, false, input(json!({"minValue": 1}))).is_err());
-        let sw = merge(n.visual, &n.content, false, input(json!({"visualType": "DIALER"}))).unwrap();
-        assert_eq!((sw.visual, sw.content.value.as_str()), (VisualType::Dialer, "1"));
-        let notes = merge(n.visual, &n.content, false, input(json!({"notes": "line 1\nline 2"}))).unwrap();
+        let sw = merge(
+            n.visual,
+            &n.content,
+            false,
+            input(json!({"visualType": "DIALER"})),
+        )
+        .unwrap();
+        assert_eq!(
+            (sw.visual, sw.content.value.as_str()),
+            (VisualType::Dialer, "1")
+        );
+        let notes = merge(
+            n.visual,
+            &n.content,
+            false,
+            input(json!({"notes": "line 1\nline 2"})),
+        )
+        .unwrap();
         assert!(notes.notes_changed && !notes.value_changed && !notes.structural);
-        assert!(merge(n.visual, &n.content, false, input(json!({"notes": "a\u{7}"}))).is_err());
-        let due = merge(n.visual, &n.content, false, input(json!({"dueDateTime": "2026-01-01T10:00:00.5-05:00"}))).unwrap();
+        assert!(merge(
+            n.visual,
+            &n.content,
+            false,
+            input(json!({"notes": "a\u{7}"}))
+        )
+        .is_err());
+        let due = merge(
+            n.visual,
+            &n.content,
+            false,
+            input(json!({"dueDateTime": "2026-01-01T10:00:00.5-05:00"})),
+        )
+        .unwrap();
         assert_eq!(due.content.due.as_deref(), Some("2026-01-01T15:00:00Z"));
         assert!(serde_json::from_value::<StatInput>(json!({"bogus": 1})).is_err());
     }

@@ -142,7 +142,10 @@ fn stat_item(deps: &Deps, group_id: &str, s: &Stat) -> Result<Item, Fault> {
     let mut it = item(
         &key,
         [
-            ("content", seal(deps.crypto.as_ref(), &key, "content", &json)),
+            (
+                "content",
+                seal(deps.crypto.as_ref(), &key, "content", &json),
+            ),
             ("visualType", Value::S(s.visual.as_str().into())),
             ("adminOnly", Value::Bool(s.admin_only)),
             ("createdAt", Value::S(s.created_at.clone())),
@@ -171,7 +174,9 @@ pub(crate) async fn member_names<'a>(
     let ids: Vec<&str> = member_ids.into_iter().collect();
     let items = batch_get_all(
         deps,
-        ids.iter().map(|m| keys::group_member(group_id, m)).collect(),
+        ids.iter()
+            .map(|m| keys::group_member(group_id, m))
+            .collect(),
     )
     .await?;
     let targets = items
@@ -511,7 +516,11 @@ pub(crate) async fn sweep_prefix(
     loop {
         let page = deps
             .store
-            .query(&Query::new(keys::group_pk(group_id)).prefix(prefix).limit(50))
+            .query(
+                &Query::new(keys::group_pk(group_id))
+                    .prefix(prefix)
+                    .limit(50),
+            )
             .await?;
         if page.items.is_empty() {
             return Ok(removed);

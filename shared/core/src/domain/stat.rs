@@ -60,8 +60,8 @@ impl fmt::Display for VisualType {
 
 /// Named colours StatX clients know; anything else must be `#RRGGBB`.
 pub const COLOR_NAMES: &[&str] = &[
-    "GREEN", "AMBER", "RED", "YELLOW", "ORANGE", "BLUE", "PURPLE", "PINK", "TEAL", "GRAY",
-    "BLACK", "WHITE",
+    "GREEN", "AMBER", "RED", "YELLOW", "ORANGE", "BLUE", "PURPLE", "PINK", "TEAL", "GRAY", "BLACK",
+    "WHITE",
 ];
 
 /// A colour: a name from `COLOR_NAMES` (upper case) or `#RRGGBB` (upper-case hex).
@@ -182,8 +182,18 @@ mod tests {
         assert_eq!(Decimal::parse("v", "+7").unwrap().as_str(), "7");
         assert_eq!(Decimal::parse("v", "-0.5").unwrap().as_f64(), -0.5);
         for bad in [
-            "", "-", "1e5", "NaN", "inf", "1,000", ".5", "5.", "1.2.3", "0x10",
-            "1234567890123456", "1.12345678901",
+            "",
+            "-",
+            "1e5",
+            "NaN",
+            "inf",
+            "1,000",
+            ".5",
+            "5.",
+            "1.2.3",
+            "0x10",
+            "1234567890123456",
+            "1.12345678901",
         ] {
             assert!(Decimal::parse("v", bad).is_err(), "{bad}");
         }

@@ -58,8 +58,7 @@ pub fn create_attachment(ctx: Ctx) -> HandlerFuture {
 pub fn list_attachments(ctx: Ctx) -> HandlerFuture {
     Box::pin(async move {
         let caller = ctx.caller()?;
-        let list =
-            attachments::list(&ctx.deps, caller, &group_id(&ctx)?, &stat_id(&ctx)?).await?;
+        let list = attachments::list(&ctx.deps, caller, &group_id(&ctx)?, &stat_id(&ctx)?).await?;
         let data: Vec<Value> = list.iter().map(attachment_json).collect();
         Reply::ok(json!({ "data": data }))
     })

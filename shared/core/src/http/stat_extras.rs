@@ -72,7 +72,9 @@ fn settings_json(s: &Settings) -> Result<Value, ApiError> {
         .map_err(|e| ApiError::Internal(format!("settings: {e}")))?;
     for (k, v) in [("above", &s.above), ("below", &s.below)] {
         if let Some(v) = v {
-            j[k] = Decimal::parse(k, v).map(|d| d.to_json()).unwrap_or(Value::Null);
+            j[k] = Decimal::parse(k, v)
+                .map(|d| d.to_json())
+                .unwrap_or(Value::Null);
         }
     }
     Ok(j)
