@@ -28,7 +28,11 @@ pub struct AccountPart {
 
 /// Registered parts, in the order they are exported and erased (features that depend on
 /// others' data come first).
-pub static PARTS: &[AccountPart] = &[super::stat_settings::PART, super::group_account::PART];
+pub static PARTS: &[AccountPart] = &[
+    super::stat_settings::PART,
+    super::group_account::PART,
+    super::devices::PART,
+];
 
 /// The caller's whole account as JSON: profile, clients, then every registered part.
 pub async fn export(deps: &Deps, caller: &Caller) -> Result<Value, Fault> {

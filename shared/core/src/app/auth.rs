@@ -157,6 +157,12 @@ async fn redeem(
         now,
     ));
     deps.store.transact(writes).await?;
+    if !created_user {
+        // Devices of clients evicted by the cap go with them (best effort: the sign-in stands).
+        if let Err(e) = super::devices::forget_orphans(deps, &user_id).await {
+            tracing::warn!(error = %e, "could not forget devices of evicted clients");
+        }
+    }
     tracing::info!(created_user, "sign-in verified");
     Ok(Credentials {
         api_key,

@@ -23,6 +23,10 @@ pub fn user_client(user_id: &str, client_id: &str) -> Key {
     Key::new(format!("USER#{user_id}"), format!("CLIENT#{client_id}"))
 }
 
+pub fn device(user_id: &str, device_id: &str) -> Key {
+    Key::new(format!("USER#{user_id}"), format!("DEVICE#{device_id}"))
+}
+
 pub fn phone_change(user_id: &str) -> Key {
     Key::new(format!("USER#{user_id}"), "PHONECHANGE")
 }
@@ -39,6 +43,7 @@ pub mod kind {
     pub const OTP_CODE: &str = "otp-code";
     pub const AUTH_TOKEN: &str = "auth-token";
     pub const SOURCE_IP: &str = "source-ip";
+    pub const DEVICE: &str = "device-token";
 }
 
 // ---- groups, members and invitations (issue 5)

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod attachments;
 pub mod auth;
+pub mod devices;
 pub mod group_account;
 pub mod groups;
 pub mod history;
@@ -36,6 +37,8 @@ pub enum Fault {
     Sms(#[from] crate::ports::SmsError),
     #[error("blobs: {0}")]
     Blob(#[from] crate::ports::BlobError),
+    #[error("push: {0}")]
+    Push(String),
     #[error("stored item is malformed: {0}")]
     Corrupt(&'static str),
     #[error("gave up after repeated write conflicts")]

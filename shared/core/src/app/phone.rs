@@ -117,6 +117,7 @@ pub async fn verify(deps: &Deps, caller: &Caller, code: &str) -> Result<me::Prof
         }
         match deps.store.transact(writes).await {
             Ok(()) => {
+                super::devices::forget_orphans(deps, &caller.user_id).await?;
                 tracing::info!("phone number changed");
                 return Ok(me::get(deps, caller).await?);
             }

@@ -258,6 +258,7 @@ pub async fn revoke(deps: &Deps, caller: &Caller, client_id: &str) -> Result<(),
         .transact(revoke_writes(&caller.user_id, client_id, &api_key).into())
         .await
         .map_err(Fault::from)?;
+    super::devices::forget_orphans(deps, &caller.user_id).await?;
     tracing::info!("client revoked");
     Ok(())
 }
@@ -267,6 +268,7 @@ pub async fn logout(deps: &Deps, caller: &Caller) -> Result<(), Fault> {
     deps.store
         .transact(revoke_writes(&caller.user_id, &caller.client_id, &caller.api_key).into())
         .await?;
+    super::devices::forget_orphans(deps, &caller.user_id).await?;
     tracing::info!("signed out");
     Ok(())
 }

@@ -6,6 +6,7 @@ use http::StatusCode;
 use serde_json::json;
 
 use crate::app::account::DeleteError;
+use crate::app::devices::DeviceError;
 use crate::app::groups::GroupError;
 use crate::app::limits::LimitError;
 use crate::app::otp::CheckError;
@@ -121,6 +122,7 @@ impl From<Fault> for ApiError {
             Fault::Store(StoreError::Unavailable(m)) => Self::Unavailable(format!("store: {m}")),
             Fault::Store(StoreError::TooLarge) => Self::bad("The data is too large to store."),
             Fault::Sms(SmsError::Provider(m)) => Self::Unavailable(format!("sms: {m}")),
+            Fault::Push(m) => Self::Unavailable(format!("push: {m}")),
             Fault::Blob(BlobError::Provider(m)) => Self::Unavailable(format!("blobs: {m}")),
             Fault::Contention => Self::Unavailable("write contention".into()),
             other => Self::Internal(other.to_string()),
@@ -140,6 +142,17 @@ impl From<LimitError> for ApiError {
             LimitError::Throttled { retry_after } => Self::TooManyRequests(retry_after),
             LimitError::Breaker { retry_after } => Self::SmsUnavailable(retry_after),
             LimitError::Fault(f) => f.into(),
+        }
+    }
+}
+
+impl From<DeviceError> for ApiError {
+    fn from(e: DeviceError) -> Self {
+        match e {
+            DeviceError::TooMany => Self::bad("Too many devices: remove one first."),
+            DeviceError::Platform => Self::bad("Push is not configured for that platform."),
+            DeviceError::NotFound => Self::NotFound,
+            DeviceError::Fault(f) => f.into(),
         }
     }
 }

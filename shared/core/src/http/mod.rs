@@ -8,6 +8,7 @@ pub mod account;
 pub mod attachments;
 pub mod auth;
 pub mod cursor;
+pub mod devices;
 pub mod error;
 pub mod groups;
 pub mod invitations;

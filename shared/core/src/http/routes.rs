@@ -2,7 +2,8 @@
 //! `functions/src/bin/` and the local API server must agree with it exactly (tested).
 
 use super::{
-    account, attachments, auth, groups, invitations, me, members, stat_extras, stats, Handler,
+    account, attachments, auth, devices, groups, invitations, me, members, stat_extras, stats,
+    Handler,
 };
 
 pub struct Route {
@@ -99,6 +100,20 @@ pub static ROUTES: &[Route] = &[
         path: "/v1/me",
         auth: true,
         handler: account::delete_me,
+    },
+    Route {
+        function: "register_device",
+        method: "POST",
+        path: "/v1/devices",
+        auth: true,
+        handler: devices::register_device,
+    },
+    Route {
+        function: "delete_device",
+        method: "DELETE",
+        path: "/v1/devices/{deviceId}",
+        auth: true,
+        handler: devices::delete_device,
     },
     // ---- groups, members, invitations (issue 5)
     Route {
