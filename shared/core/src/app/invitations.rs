@@ -14,7 +14,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::groups::{access, backoff, is_id, GroupError, MAX_ATTEMPTS};
+use super::groups::{access, backoff, is_id, Access, GroupError, MAX_ATTEMPTS};
 use super::keys::{self, kind};
 use super::members::display_names;
 use super::sealed::{open, seal};
@@ -82,16 +82,16 @@ pub async fn invite(
     group_id: &str,
     new: NewInvitation,
 ) -> Result<String, GroupError> {
-    let a = access(deps, caller, group_id).await?;
-    if !(a.is_admin() || a.group.members_can_invite) {
-        return Err(GroupError::NotFound);
-    }
+    let mut a = may_invite(deps, caller, group_id).await?;
     count_invite(deps, caller).await?;
     let phone_index = deps
         .crypto
         .blind_index(kind::PHONE, new.phone.as_str().as_bytes());
     let ikey = keys::invite(&phone_index, group_id);
     for attempt in 0..MAX_ATTEMPTS {
+        if attempt > 0 {
+            a = may_invite(deps, caller, group_id).await?;
+        }
         let t = deps.clock.now().timestamp();
         let existing = deps.store.get(&ikey).await?;
         let live = existing
@@ -102,14 +102,28 @@ pub async fn invite(
             Some(inv) => refresh(deps, &ikey, group_id, &inv, &new, t),
             None => {
                 let stale = existing.as_ref().and_then(parse_invite);
-                create(deps, caller, &ikey, group_id, stale.as_ref(), &new, t)
+                create(
+                    deps,
+                    caller,
+                    &phone_index,
+                    group_id,
+                    stale.as_ref(),
+                    &new,
+                    t,
+                )
             }
         };
-        // Nothing may be added to a group whose deletion has begun.
+        // Nothing may be added to a group whose deletion has begun; a member invites only
+        // while still a member and while the setting (read with META's version) allows it.
         writes.push(Write::Check {
             key: keys::group_meta(group_id),
-            cond: Cond::Exists,
+            cond: if a.is_admin() {
+                Cond::Exists
+            } else {
+                Cond::VersionIs(a.group.version)
+            },
         });
+        writes.push(a.still_holds(caller));
         match deps.store.transact(writes).await {
             Ok(()) => {
                 tracing::info!("invitation stored");
@@ -118,16 +132,21 @@ pub async fn invite(
                 }
                 return Ok(id);
             }
-            Err(StoreError::TransactionCanceled { .. }) => {
-                if deps.store.get(&keys::group_meta(group_id)).await?.is_none() {
-                    return Err(GroupError::NotFound);
-                }
-                backoff(deps, attempt).await
-            }
+            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
             Err(e) => return Err(e.into()),
         }
     }
     Err(Fault::Contention.into())
+}
+
+/// Admins invite; members too when the group's `membersCanInvite` is on.
+async fn may_invite(deps: &Deps, caller: &Caller, group_id: &str) -> Result<Access, GroupError> {
+    let a = access(deps, caller, group_id).await?;
+    if a.is_admin() || a.group.members_can_invite {
+        Ok(a)
+    } else {
+        Err(GroupError::NotFound)
+    }
 }
 
 /// A new pending invitation (replacing an expired one at the same key, if any). Returns the
@@ -135,7 +154,7 @@ pub async fn invite(
 fn create(
     deps: &Deps,
     caller: &Caller,
-    ikey: &Key,
+    phone_index: &str,
     group_id: &str,
     stale: Option<&Invite>,
     new: &NewInvitation,
@@ -145,8 +164,9 @@ fn create(
     let now = epoch_rfc3339(t);
     let expires = t + INVITATION_DAYS * DAY;
     let crypto = deps.crypto.as_ref();
+    let ikey = keys::invite(phone_index, group_id);
     let invite = item(
-        ikey,
+        &ikey,
         [
             ("invitationId", Value::S(id.clone())),
             ("invitedBy", Value::S(caller.user_id.clone())),
@@ -158,11 +178,10 @@ fn create(
         ],
     );
     let gkey = keys::group_invitation(group_id, &id);
-    let phone_index = ikey.pk.trim_start_matches("INVITE#").to_string();
     let mut listing = item(
         &gkey,
         [
-            ("phoneIndex", Value::S(phone_index)),
+            ("phoneIndex", Value::S(phone_index.to_string())),
             ("phone", seal(crypto, &gkey, "phone", new.phone.as_str())),
             ("invitedBy", Value::S(caller.user_id.clone())),
             ("createdAt", Value::S(now)),
