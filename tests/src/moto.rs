@@ -101,16 +101,23 @@ async fn platform_apps(sns: &aws_sdk_sns::Client, suffix: &str) -> BTreeMap<Stri
 }
 
 /// moto's internal state (`/moto-api/data.json`).
+///
+/// moto builds it racily: it checks each attribute serialises, then reads it again, so a write
+/// landing in between (a DynamoDB stream record, typically) makes it answer 500. Such answers
+/// are retried.
 pub async fn model_data() -> serde_json::Value {
-    let resp = reqwest::get(format!("{}/moto-api/data.json", url()))
-        .await
-        .expect("GET /moto-api/data.json");
-    assert!(
-        resp.status().is_success(),
-        "moto data.json: {}",
-        resp.status()
-    );
-    resp.json().await.expect("moto data.json is JSON")
+    let mut status = None;
+    for attempt in 0..5u64 {
+        let resp = reqwest::get(format!("{}/moto-api/data.json", url()))
+            .await
+            .expect("GET /moto-api/data.json");
+        if resp.status().is_success() {
+            return resp.json().await.expect("moto data.json is JSON");
+        }
+        status = Some(resp.status());
+        tokio::time::sleep(std::time::Duration::from_millis(50 * (attempt + 1))).await;
+    }
+    panic!("moto data.json: {status:?}")
 }
 
 /// Texts of the SMS sent to `to` (E.164), oldest first.
