@@ -401,7 +401,7 @@ pub async fn finalize_event_handler(app: &TestApp) {
         [Outcome::Ignored]
     );
     // The S3 notification shape; an object nobody asked for is deleted.
-    let stray = "pending/abcdefghijklmnopqrstuvwxyz";
+    let stray = format!("pending/{}", crate::groups::random_id());
     let s3 = json!({"Records": [{"eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "us-east-1",
         "eventTime": "2026-11-25T08:00:00.000Z", "eventName": "ObjectCreated:Put",
         "userIdentity": {"principalId": "AWS:X"}, "requestParameters": {"sourceIPAddress": "203.0.113.10"},
