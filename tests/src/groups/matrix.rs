@@ -89,6 +89,20 @@ pub const MATRIX: &[Row] = &[
     row("list_invitations",       Ok(200),  Ok(200),  Ok(200),  Ok(200)),
     row("accept_invitation",      No,       No,       Ok(200),  No),
     row("decline_invitation",     No,       No,       Ok(200),  No),
+    // Stats (issue 6): members read and update values; admins create and delete.
+    row("list_stats",             Ok(200),  Ok(200),  No,       No),
+    row("create_stat",            Ok(201),  No,       No,       No),
+    row("get_stat",               Ok(200),  Ok(200),  No,       No),
+    row("update_stat",            Ok(200),  Ok(200),  No,       No),
+    row("delete_stat",            Ok(200),  No,       No,       No),
+    row("list_stat_history",      Ok(200),  Ok(200),  No,       No),
+    row("get_stat_settings",      Ok(200),  Ok(200),  No,       No),
+    row("update_stat_settings",   Ok(200),  Ok(200),  No,       No),
+    row("list_attachments",       Ok(200),  Ok(200),  No,       No),
+    row("create_attachment",      Ok(201),  Ok(201),  No,       No),
+    row("get_attachment",         Ok(200),  Ok(200),  No,       No),
+    // The world's attachment is the admin's: a member deletes only their own.
+    row("delete_attachment",      Ok(200),  No,       No,       No),
 ];
 
 pub fn group_scoped(r: &Route) -> bool {
@@ -109,6 +123,12 @@ fn body(route: &Route) -> Option<Value> {
         "invite_member" => json!({"phoneNumber": "+18005550199"}),
         "update_member" => json!({"role": "admin"}),
         "accept_invitation" | "decline_invitation" => json!({}),
+        "create_stat" => json!({"title": "Matrix stat", "visualType": "NUMBER", "value": "1"}),
+        "update_stat" => json!({"value": "42"}),
+        "update_stat_settings" => json!({"notify": "NONE"}),
+        "create_attachment" => {
+            json!({"fileName": "m.txt", "contentType": "text/plain", "size": 3})
+        }
         other if matches!(route.method, "POST" | "PUT" | "PATCH") => {
             panic!("route {other} takes a body: give the isolation matrix one in `body`")
         }
@@ -206,10 +226,21 @@ async fn world(app: &TestApp, c: &Cast) -> World {
     join(app, &c.admin, &gid, &c.member).await;
     let target_mid = join(app, &c.admin, &gid, &c.target).await;
     let invitation = invite(app, &c.admin, &gid, &c.invitee.phone).await;
+    let stat = crate::stats::number_stat(app, &c.admin, &gid, "Matrix stat").await;
+    let (attachment, _) = crate::stats::attachments::ready_attachment_with_id(
+        app,
+        &c.admin,
+        &gid,
+        &stat,
+        b"abc".to_vec(),
+    )
+    .await;
     let params = BTreeMap::from([
         ("groupId", gid.clone()),
         ("memberId", target_mid),
         ("invitationId", invitation.clone()),
+        ("statId", stat),
+        ("attachmentId", attachment),
     ]);
     World {
         gid,
@@ -354,6 +385,19 @@ async fn allowed_effects(app: &TestApp, c: &Cast, w: &World, function: &str, who
                 StatusCode::OK
             );
         }
+        "list_stats" => assert_eq!(j["data"][0]["id"], w.params["statId"].as_str()),
+        "get_stat" | "update_stat" => {
+            assert_eq!(j["id"], w.params["statId"].as_str());
+            assert!(r.header("etag").is_some());
+        }
+        "delete_stat" => {
+            let path = format!("{gpath}/stats/{}", w.params["statId"]);
+            assert_eq!(get(app, &c.admin.creds, &path).await.status, StatusCode::NOT_FOUND);
+        }
+        "list_stat_history" => assert!(!j["data"].as_array().unwrap().is_empty()),
+        "list_attachments" => assert_eq!(j["data"][0]["id"], w.params["attachmentId"].as_str()),
+        "get_attachment" => assert!(j["downloadUrl"].is_string()),
+        "create_attachment" => assert!(j["uploadUrl"].is_string()),
         // Other routes: the status and the store's consistency are checked.
         _ => {}
     }

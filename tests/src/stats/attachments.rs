@@ -85,6 +85,17 @@ pub async fn ready_attachment(
     sid: &str,
     body: Vec<u8>,
 ) -> String {
+    ready_attachment_with_id(app, who, gid, sid, body).await.1
+}
+
+/// Upload `body` as a ready text attachment; returns its id and download URL.
+pub async fn ready_attachment_with_id(
+    app: &TestApp,
+    who: &User,
+    gid: &str,
+    sid: &str,
+    body: Vec<u8>,
+) -> (String, String) {
     let grant = request_upload(app, who, gid, sid, "notes.txt", "text/plain", body.len()).await;
     assert_eq!(
         upload(app, &grant, "text/plain", body).await,
@@ -95,7 +106,7 @@ pub async fn ready_attachment(
         StatusCode::OK,
     );
     assert_eq!(a["status"], "ready", "{a}");
-    a["downloadUrl"].as_str().unwrap().to_string()
+    (id(&grant), a["downloadUrl"].as_str().unwrap().to_string())
 }
 
 pub async fn upload_finalize_download_delete(app: &TestApp) {
