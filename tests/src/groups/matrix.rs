@@ -392,7 +392,10 @@ async fn allowed_effects(app: &TestApp, c: &Cast, w: &World, function: &str, who
         }
         "delete_stat" => {
             let path = format!("{gpath}/stats/{}", w.params["statId"]);
-            assert_eq!(get(app, &c.admin.creds, &path).await.status, StatusCode::NOT_FOUND);
+            assert_eq!(
+                get(app, &c.admin.creds, &path).await.status,
+                StatusCode::NOT_FOUND
+            );
         }
         "list_stat_history" => assert!(!j["data"].as_array().unwrap().is_empty()),
         "list_attachments" => assert_eq!(j["data"][0]["id"], w.params["attachmentId"].as_str()),
