@@ -15,7 +15,8 @@ use crate::logs;
 
 enum Backend {
     Local(tempfile::TempDir),
-    Aws,
+    /// The texts SNS accepted (see `sms_record`).
+    Aws(Arc<crate::sms_record::RecordingSms>),
 }
 
 pub struct TestApp {
@@ -109,7 +110,9 @@ impl TestApp {
                     .expect("aws deps");
                 // moto's transactions are not isolated: see `serial`.
                 deps.store = Arc::new(crate::serial::SerialWrites::new(deps.store));
-                Self::start(deps, clock, Backend::Aws, bind().await, None).await
+                let sms = Arc::new(crate::sms_record::RecordingSms::new(deps.sms.clone()));
+                deps.sms = sms.clone();
+                Self::start(deps, clock, Backend::Aws(sms), bind().await, None).await
             }
         }
     }
@@ -154,7 +157,7 @@ impl TestApp {
                 .filter(|m| m.to == to)
                 .map(|m| m.text)
                 .collect(),
-            Backend::Aws => crate::moto::sent_sms(to).await,
+            Backend::Aws(sms) => sms.to(to),
         }
     }
 

@@ -9,4 +9,5 @@ pub mod groups;
 pub mod logs;
 pub mod moto;
 pub mod serial;
+pub mod sms_record;
 pub mod stats;
