@@ -861,3 +861,39 @@ pub async fn interrupted_deletion_is_completed(app: &TestApp) {
         assert_no_trace(app, &gid, &[&a, &b, &c], &[&c.phone]).await;
     }
 }
+
+/// DynamoDB's TTL removes the two items of an expired invitation independently and late: a
+/// re-invitation made after the invitee's item went but before the listing item did must still
+/// leave the group deletable without orphans.
+pub async fn ttl_leftovers_do_not_break_deletion(app: &TestApp) {
+    let a = user(app, None).await;
+    let b = user(app, None).await;
+    let gid = id(&create_group(app, &a, "G").await);
+    let first = invite(app, &a, &gid, &b.phone).await;
+    app.clock.advance(Duration::days(15));
+    let ikey = keys::invite(&phone_index(app, &b.phone), &gid);
+    app.deps.store.delete(&ikey, Cond::None).await.unwrap();
+    let second = invite(app, &a, &gid, &b.phone).await;
+    assert_ne!(first, second);
+    assert!(exists(app, &keys::group_invitation(&gid, &first)).await);
+    // The stale listing is not shown and cannot be cancelled; the live one is intact.
+    let list = expect(
+        &get(app, &a.creds, &format!("/v1/groups/{gid}/invitations")).await,
+        StatusCode::OK,
+    );
+    assert_eq!(list["data"].as_array().unwrap().len(), 1);
+    assert_eq!(list["data"][0]["id"], second.as_str());
+    let r = delete(
+        app,
+        &a.creds,
+        &format!("/v1/groups/{gid}/invitations/{first}"),
+    )
+    .await;
+    expect_error(&r, StatusCode::NOT_FOUND, "not_found");
+    assert!(exists(app, &ikey).await);
+    expect(
+        &delete(app, &a.creds, &format!("/v1/groups/{gid}")).await,
+        StatusCode::OK,
+    );
+    assert_no_trace(app, &gid, &[&a, &b], &[&b.phone]).await;
+}

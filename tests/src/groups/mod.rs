@@ -269,6 +269,7 @@ macro_rules! groups_cases {
             flows::inviter_daily_cap,
             flows::deleting_a_group_leaves_no_orphans,
             flows::interrupted_deletion_is_completed,
+            flows::ttl_leftovers_do_not_break_deletion,
             members::roles_and_the_last_admin,
             members::leave_and_remove,
             members::members_can_invite_setting,

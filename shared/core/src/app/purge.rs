@@ -8,6 +8,8 @@
 //! partition, or blobs, must add their removal here: attachments (their object pointers and
 //! objects) and everyone's stat settings (found through GSI1) are.
 
+use std::collections::BTreeSet;
+
 use super::keys;
 use super::Fault;
 use crate::ports::store::key_of;
@@ -37,26 +39,28 @@ pub async fn sweep(deps: &Deps, group_id: &str) -> Result<usize, Fault> {
             .store
             .query(&Query::new(pk.clone()).limit(PAGE).cursor(cursor))
             .await?;
-        let mut writes = Vec::with_capacity(page.items.len() * 2);
+        // A set: two invitation records may point at one invitee item (an expired one not yet
+        // removed by TTL next to its replacement), and a transaction may not name a key twice.
+        let mut doomed = BTreeSet::new();
         for it in &page.items {
             let Some(key) = key_of(it) else { continue };
             if key.sk.starts_with("MEMBER#") {
                 if let Some(user_id) = it.s("userId") {
-                    writes.push(delete(keys::membership(user_id, group_id)));
+                    doomed.insert(keys::membership(user_id, group_id));
                 }
             } else if key.sk.starts_with("INVITATION#") {
                 if let Some(phone_index) = it.s("phoneIndex") {
-                    writes.push(delete(keys::invite(phone_index, group_id)));
+                    doomed.insert(keys::invite(phone_index, group_id));
                 }
             } else if key.sk.starts_with("ATT#") {
-                writes.extend(super::attachments::pointer_of(it).map(delete));
+                doomed.extend(super::attachments::pointer_of(it));
             }
-            writes.push(delete(key));
+            doomed.insert(key);
         }
         // Attachment objects first: no record is gone while its object lives on.
         super::attachments::purge_objects(deps, &page.items).await?;
-        if !writes.is_empty() {
-            transact_retrying(deps, writes).await?;
+        if !doomed.is_empty() {
+            transact_retrying(deps, doomed.into_iter().map(delete).collect()).await?;
         }
         removed += page.items.len();
         match page.next {
