@@ -1,8 +1,9 @@
 //! The body of every Lambda `main`: build the ports once per cold start (AWS adapters), then
 //! serve the one route of this function through the shared dispatch — or, for the functions
-//! in `routes::ASYNC_FUNCTIONS`, handle their events (`finalize`).
+//! in `routes::ASYNC_FUNCTIONS`, handle their events (`finalize`, `notify`).
 
 pub mod finalize;
+pub mod notify;
 
 use std::convert::Infallible;
 
@@ -37,6 +38,20 @@ pub async fn serve_finalize() -> Result<(), Error> {
                 let names: Vec<String> = outcomes.iter().map(|o| format!("{o:?}")).collect();
                 Ok::<_, Error>(serde_json::json!({ "outcomes": names }))
             }
+        },
+    ))
+    .await
+}
+
+/// Run `notify`: DynamoDB Stream batches of the table, fanned out as pushes.
+pub async fn serve_notify() -> Result<(), Error> {
+    statx_core::telemetry::init();
+    let config = Config::from_env()?;
+    let deps = statx_aws::deps(&config).await?;
+    lambda_runtime::run(lambda_runtime::service_fn(
+        move |event: lambda_runtime::LambdaEvent<serde_json::Value>| {
+            let deps = deps.clone();
+            async move { Ok::<_, Error>(notify::handle(&deps, &event.payload).await) }
         },
     ))
     .await

@@ -270,3 +270,35 @@ async fn blob_get(State(s): State<BlobState>, Path(key): Path<String>, uri: Uri)
         }
     }
 }
+
+/// Run the asynchronous functions on the embedded store's change feed, as the table's stream
+/// runs `notify` in AWS: every committed change goes through `notify::on_change`.
+pub fn spawn_change_feed(
+    store: &statx_local::RedbStore,
+    deps: Deps,
+) -> tokio::task::JoinHandle<()> {
+    use tokio::sync::broadcast::error::RecvError;
+    let mut feed = store.subscribe();
+    tokio::spawn(async move {
+        loop {
+            match feed.recv().await {
+                Ok(c) => {
+                    let outcome = statx_core::app::notify::on_change(
+                        &deps,
+                        &c.key,
+                        c.old.as_ref(),
+                        c.new.as_ref(),
+                    )
+                    .await;
+                    if let Err(e) = outcome {
+                        tracing::error!(cause = %e, "notify failed for a change");
+                    }
+                }
+                Err(RecvError::Lagged(missed)) => {
+                    tracing::warn!(missed, "change feed lagged; some changes were not notified")
+                }
+                Err(RecvError::Closed) => break,
+            }
+        }
+    })
+}

@@ -16,6 +16,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         (statx_aws::deps(&config).await?, None)
     } else {
         let local = statx_local::deps(&config, Arc::new(SystemClock), true)?;
+        statx_local_api::spawn_change_feed(&local.store, local.deps.clone());
         (local.deps, Some(local.blobs))
     };
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;

@@ -99,6 +99,7 @@ impl TestApp {
                 };
                 tweak(&mut config);
                 let local = statx_local::deps(&config, clock.clone(), false).expect("local deps");
+                statx_local_api::spawn_change_feed(&local.store, local.deps.clone());
                 let blobs = Some(local.blobs.clone());
                 Self::start(local.deps, clock, Backend::Local(dir), listener, blobs).await
             }

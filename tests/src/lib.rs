@@ -8,6 +8,7 @@ pub mod e2e;
 pub mod groups;
 pub mod logs;
 pub mod moto;
+pub mod notify;
 pub mod serial;
 pub mod sms_record;
 pub mod stats;

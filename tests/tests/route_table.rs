@@ -143,13 +143,18 @@ fn template_functions_match_route_table() {
             let sources: Vec<_> = events.values().filter_map(|e| e["Type"].as_str()).collect();
             assert_eq!(sources.len(), 1, "{id}: one event source");
             assert!(
-                matches!(sources[0], "EventBridgeRule" | "S3" | "SQS"),
+                matches!(sources[0], "EventBridgeRule" | "S3" | "SQS" | "DynamoDB"),
                 "{id}: unexpected event source {}",
                 sources[0]
             );
+            // Failed events must land somewhere: a function DLQ for asynchronous invocations,
+            // the event source mapping's on-failure destination for streams.
+            let on_failure = events.values().any(|e| {
+                e["Properties"]["DestinationConfig"]["OnFailure"]["Destination"].is_mapping()
+            });
             assert!(
-                res["Properties"]["DeadLetterQueue"].is_mapping(),
-                "{id}: an async function needs a dead-letter queue"
+                res["Properties"]["DeadLetterQueue"].is_mapping() || on_failure,
+                "{id}: an async function needs a dead-letter queue or an on-failure destination"
             );
             assert!(found_async.insert(binary.to_string()), "{id} twice");
             continue;

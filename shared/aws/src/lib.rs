@@ -9,6 +9,7 @@ pub mod provision;
 mod s3;
 mod sdk_error;
 mod sns;
+pub mod stream;
 
 use std::sync::Arc;
 

@@ -27,6 +27,11 @@ pub fn device(user_id: &str, device_id: &str) -> Key {
     Key::new(format!("USER#{user_id}"), format!("DEVICE#{device_id}"))
 }
 
+/// A user's mute flag for a group (`muted: Bool`).
+pub fn mute(user_id: &str, group_id: &str) -> Key {
+    Key::new(format!("USER#{user_id}"), format!("MUTE#{group_id}"))
+}
+
 pub fn phone_change(user_id: &str) -> Key {
     Key::new(format!("USER#{user_id}"), "PHONECHANGE")
 }

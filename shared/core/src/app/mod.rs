@@ -13,6 +13,7 @@ pub mod keys;
 pub mod limits;
 pub mod me;
 pub mod members;
+pub mod notify;
 pub mod otp;
 pub mod phone;
 pub mod purge;

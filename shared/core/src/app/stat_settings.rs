@@ -93,7 +93,7 @@ impl SettingsInput {
     }
 }
 
-fn parse(it: &Item, key: &Key, deps: &Deps) -> Result<Settings, Fault> {
+pub(crate) fn parse(it: &Item, key: &Key, deps: &Deps) -> Result<Settings, Fault> {
     let json = open(deps.crypto.as_ref(), it, key, "settings")?
         .ok_or(Fault::Corrupt("settings without content"))?;
     serde_json::from_str(&json).map_err(|_| Fault::Corrupt("settings content"))

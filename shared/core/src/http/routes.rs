@@ -311,7 +311,7 @@ pub static ROUTES: &[Route] = &[
 /// Functions that are not HTTP routes: invoked by an event source (the S3 `Object Created`
 /// event through EventBridge for `finalize_attachment`). Like the routes, each has a binary in
 /// `functions/src/bin`, an event in `infra/events` and a template function (tested).
-pub static ASYNC_FUNCTIONS: &[&str] = &["finalize_attachment"];
+pub static ASYNC_FUNCTIONS: &[&str] = &["finalize_attachment", "notify"];
 
 /// The route served by the Lambda function `name`.
 pub fn by_function(name: &str) -> Option<&'static Route> {

@@ -1,0 +1,216 @@
+//! Push fan-out, run asynchronously on the store's change feed (the table's DynamoDB Stream in
+//! AWS, the embedded store's change feed locally). For a stat whose *value* changed, it pushes
+//! to every member and follower of the group, except the author, whose settings ask for it
+//! (`ALL`, or `THRESHOLD` crossed) and who have not muted the group. Payloads carry ids and a
+//! generic text, never values or phone numbers. Endpoints the provider reports disabled are
+//! forgotten.
+
+use std::collections::BTreeMap;
+
+use super::keys;
+use super::stat_keys as sk;
+use super::stat_settings::{Notify, Settings};
+use super::stats::{parse_stat, Stat};
+use super::Fault;
+use crate::ports::store::key_of;
+use crate::ports::{Cond, Item, ItemExt, Key, PushMessage, PushOutcome, Query};
+use crate::Deps;
+
+/// What one change produced.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Fanout {
+    pub pushed: usize,
+    pub forgotten: usize,
+}
+
+/// React to one committed change of the item at `key`.
+pub async fn on_change(
+    deps: &Deps,
+    key: &Key,
+    old: Option<&Item>,
+    new: Option<&Item>,
+) -> Result<Fanout, Fault> {
+    let (Some(group_id), Some(_)) = (
+        key.pk.strip_prefix("GROUP#"),
+        key.sk.strip_prefix(sk::STAT_PREFIX),
+    ) else {
+        return Ok(Fanout::default());
+    };
+    let Some(new) = new else {
+        return Ok(Fanout::default()); // deleted
+    };
+    let new = parse_stat(deps, group_id, new)?;
+    let old = old.map(|o| parse_stat(deps, group_id, o)).transpose()?;
+    let changed = match &old {
+        Some(o) => o.content.value_state() != new.content.value_state(),
+        None => false, // a new stat is not a change anyone subscribed to
+    };
+    if !changed {
+        return Ok(Fanout::default());
+    }
+    stat_changed(deps, group_id, old.as_ref(), &new).await
+}
+
+/// The numeric value of a stat, for thresholds (NUMBER, DIALER, RANGE).
+fn number(s: &Stat) -> Option<f64> {
+    s.content.value.trim().parse::<f64>().ok()
+}
+
+fn crossed(settings: &Settings, old: Option<f64>, new: Option<f64>) -> bool {
+    let (Some(old), Some(new)) = (old, new) else {
+        return false;
+    };
+    let limit = |v: &Option<String>| v.as_deref().and_then(|s| s.parse::<f64>().ok());
+    let above = limit(&settings.above).is_some_and(|a| old <= a && new > a);
+    let below = limit(&settings.below).is_some_and(|b| old >= b && new < b);
+    above || below
+}
+
+fn wants(settings: &Settings, old: Option<&Stat>, new: &Stat) -> bool {
+    match settings.notify {
+        Notify::All => true,
+        Notify::None => false,
+        Notify::Threshold => crossed(settings, old.and_then(number), number(new)),
+    }
+}
+
+async fn stat_changed(
+    deps: &Deps,
+    group_id: &str,
+    old: Option<&Stat>,
+    new: &Stat,
+) -> Result<Fanout, Fault> {
+    let meta = deps.store.get(&keys::group_meta(group_id)).await?;
+    let Some(meta) = meta else {
+        return Ok(Fanout::default()); // group deleted meanwhile
+    };
+    let group = super::groups::parse_meta(deps, group_id, &meta)?;
+    // Everyone in the group: members, admins and followers (GROUP#<gid>/MEMBER#<memberId>).
+    let mut recipients = Vec::new();
+    let mut cursor = None;
+    loop {
+        let q = Query::new(keys::group_pk(group_id))
+            .prefix("MEMBER#")
+            .limit(100)
+            .cursor(cursor);
+        let page = deps.store.query(&q).await?;
+        for m in &page.items {
+            let member_id =
+                key_of(m).and_then(|k| k.sk.strip_prefix("MEMBER#").map(str::to_string));
+            if let (Some(uid), Some(mid)) = (m.s("userId"), member_id) {
+                if new.by_member.as_deref() != Some(mid.as_str()) {
+                    recipients.push(uid.to_string());
+                }
+            }
+        }
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    let message = PushMessage {
+        title: "StatX".into(),
+        body: format!("A stat in {} changed", group.name),
+        data: BTreeMap::from([
+            ("type".to_string(), "stat".to_string()),
+            ("groupId".to_string(), group_id.to_string()),
+            ("statId".to_string(), new.id.clone()),
+        ]),
+    };
+    let mut out = Fanout::default();
+    for chunk in recipients.chunks(50) {
+        let keys: Vec<Key> = chunk
+            .iter()
+            .flat_map(|uid| {
+                [
+                    sk::settings(uid, group_id, &new.id),
+                    keys::mute(uid, group_id),
+                ]
+            })
+            .collect();
+        let found = deps.store.batch_get(&keys).await?;
+        let get = |k: &Key| found.iter().find(|i| key_of(i).as_ref() == Some(k));
+        for uid in chunk {
+            if get(&keys::mute(uid, group_id)).and_then(|m| m.bool("muted")) == Some(true) {
+                continue;
+            }
+            let skey = sk::settings(uid, group_id, &new.id);
+            let settings = match get(&skey) {
+                Some(it) => super::stat_settings::parse(it, &skey, deps)?,
+                None => Settings::default(),
+            };
+            if wants(&settings, old, new) {
+                let sent = push_to_user(deps, uid, &message).await?;
+                out.pushed += sent.pushed;
+                out.forgotten += sent.forgotten;
+            }
+        }
+    }
+    tracing::info!(
+        pushed = out.pushed,
+        forgotten = out.forgotten,
+        "stat change fanned out"
+    );
+    Ok(out)
+}
+
+/// Push `message` to every device of `user_id`; forget endpoints reported disabled. A failure
+/// for one device is logged and does not stop the others.
+pub async fn push_to_user(
+    deps: &Deps,
+    user_id: &str,
+    message: &PushMessage,
+) -> Result<Fanout, Fault> {
+    let q = Query::new(format!("USER#{user_id}"))
+        .prefix("DEVICE#")
+        .limit(100);
+    let mut out = Fanout::default();
+    for d in deps.store.query(&q).await?.items {
+        let (Some(key), Some(platform), Some(endpoint)) =
+            (key_of(&d), d.s("platform"), d.s("endpoint"))
+        else {
+            continue;
+        };
+        let device_id = key.sk.trim_start_matches("DEVICE#");
+        match deps.push.send(device_id, platform, endpoint, message).await {
+            Ok(PushOutcome::Delivered) => out.pushed += 1,
+            Ok(PushOutcome::Disabled) => {
+                deps.store.delete(&key, Cond::None).await?;
+                let _ = deps.push.unregister(endpoint).await;
+                out.forgotten += 1;
+            }
+            Err(e) => tracing::warn!(error = %e, "push to one device failed"),
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(notify: Notify, above: Option<&str>, below: Option<&str>) -> Settings {
+        Settings {
+            notify,
+            above: above.map(str::to_string),
+            below: below.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn thresholds_fire_only_when_crossed() {
+        let t = s(Notify::Threshold, Some("50"), Some("10"));
+        assert!(crossed(&t, Some(40.0), Some(60.0)));
+        assert!(!crossed(&t, Some(60.0), Some(70.0)));
+        assert!(!crossed(&t, Some(50.0), Some(50.0)));
+        assert!(crossed(&t, Some(50.0), Some(50.5)));
+        assert!(crossed(&t, Some(12.0), Some(9.0)));
+        assert!(!crossed(&t, Some(9.0), Some(5.0)));
+        assert!(!crossed(&t, None, Some(60.0)));
+        assert!(!crossed(
+            &s(Notify::Threshold, None, None),
+            Some(1.0),
+            Some(99.0)
+        ));
+    }
+}
