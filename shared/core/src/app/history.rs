@@ -103,8 +103,9 @@ pub async fn list(
     let (_, stat) = read(deps, caller, group_id, stat_id).await?;
     stat.ok_or(StatError::NotFound)?;
     let prefix = sk::history_prefix(stat_id);
-    let lo = from.map_or(0, |t| t.timestamp_millis().max(0));
-    let hi = to.map_or(9_999_999_999_999, |t| t.timestamp_millis().max(0));
+    // Entries show `at` in whole seconds: the window covers whole seconds at both ends.
+    let lo = from.map_or(0, |t| t.timestamp().max(0) * 1000);
+    let hi = to.map_or(9_999_999_999_999, |t| t.timestamp().max(0) * 1000 + 999);
     let page = deps
         .store
         .query(
