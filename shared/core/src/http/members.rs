@@ -92,8 +92,12 @@ pub fn update_member(ctx: Ctx) -> HandlerFuture {
         let gid = group_id(&ctx)?;
         let mid = member_id(&ctx)?;
         let body: RoleBody = request::json(&ctx.req)?;
-        let role = Role::parse(body.role.trim())
-            .ok_or_else(|| ApiError::bad("role must be \"admin\" or \"member\"."))?;
+        // Only these two: other roles (followers) are never given through this route.
+        let role = match body.role.trim() {
+            "admin" => Role::Admin,
+            "member" => Role::Member,
+            _ => return Err(ApiError::bad("role must be \"admin\" or \"member\".")),
+        };
         let member = members::set_role(&ctx.deps, caller, &gid, &mid, role).await?;
         Reply::ok(MemberReply::from(member))
     })
