@@ -30,6 +30,8 @@ pub struct AccountPart {
 /// others' data come first).
 pub static PARTS: &[AccountPart] = &[
     super::stat_settings::PART,
+    // Before the groups part: it walks memberships, which the groups part removes.
+    super::follow_account::PART,
     super::group_account::PART,
     super::devices::PART,
 ];

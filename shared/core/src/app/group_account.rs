@@ -154,6 +154,9 @@ enum Outcome {
 pub async fn erase(deps: &Deps, caller: &Caller) -> Result<Value, Fault> {
     let (mut deleted, mut left, mut withdrawn) = (0, 0, 0);
     for m in memberships(deps, caller).await? {
+        if m.role == Role::Follower {
+            continue; // `follow_account` unfollows
+        }
         match leave_or_delete(deps, caller, &m.group_id).await? {
             Outcome::Deleted => deleted += 1,
             Outcome::Left(w) => {

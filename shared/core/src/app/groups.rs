@@ -29,8 +29,10 @@ use crate::ports::store::{item, key_of, SK};
 use crate::ports::{Cond, Item, ItemExt, Key, Query, StoreError, Value, Write};
 use crate::Deps;
 
-/// The only kind this issue creates (public groups come later).
+/// A group visible only to its members (the default).
 pub const KIND_PRIVATE: &str = "private";
+/// A group people may follow through a link (issue 7, `app::follow`).
+pub const KIND_PUBLIC: &str = "public";
 /// Members per group (accepting an invitation into a full group is refused).
 pub const MAX_MEMBERS: i64 = 500;
 /// Optimistic-concurrency attempts before giving up with `Fault::Contention`.
@@ -40,6 +42,9 @@ pub(crate) const MAX_ATTEMPTS: usize = 12;
 pub enum Role {
     Admin,
     Member,
+    /// Follows a public group through a link: reads it, never counted as a member, and refused
+    /// by `access` (only `reader_access` lets followers in).
+    Follower,
 }
 
 impl Role {
@@ -47,12 +52,14 @@ impl Role {
         match self {
             Role::Admin => "admin",
             Role::Member => "member",
+            Role::Follower => "follower",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "admin" => Some(Role::Admin),
             "member" => Some(Role::Member),
+            "follower" => Some(Role::Follower),
             _ => None,
         }
     }
@@ -92,6 +99,8 @@ pub struct Group {
     pub name: String,
     pub description: String,
     pub created_at: String,
+    /// `KIND_PRIVATE` or `KIND_PUBLIC`.
+    pub kind: &'static str,
     pub members_can_invite: bool,
     pub member_count: i64,
     pub admin_count: i64,
@@ -169,6 +178,11 @@ pub(crate) fn parse_meta(deps: &Deps, group_id: &str, meta: &Item) -> Result<Gro
         name: open(crypto, meta, &key, "name")?.ok_or(Fault::Corrupt("group without name"))?,
         description: open(crypto, meta, &key, "description")?.unwrap_or_default(),
         created_at: meta.s("createdAt").unwrap_or_default().to_string(),
+        kind: if meta.s("kind") == Some(KIND_PUBLIC) {
+            KIND_PUBLIC
+        } else {
+            KIND_PRIVATE
+        },
         members_can_invite: meta.bool("membersCanInvite").unwrap_or(false),
         member_count: meta.n("memberCount").unwrap_or(0),
         admin_count: meta.n("adminCount").unwrap_or(0),
@@ -198,8 +212,22 @@ pub(crate) fn find<'a>(items: &'a [Item], key: &Key) -> Option<&'a Item> {
 }
 
 /// The caller's membership of `group_id` and the group, or `NotFound` (no such group, not a
-/// member, or a group being deleted).
+/// member, or a group being deleted). Followers are refused: they are not members.
 pub async fn access(deps: &Deps, caller: &Caller, group_id: &str) -> Result<Access, GroupError> {
+    let a = reader_access(deps, caller, group_id).await?;
+    if a.me.role == Role::Follower {
+        return Err(GroupError::NotFound);
+    }
+    Ok(a)
+}
+
+/// Like `access`, but followers are let in too: only for what followers may do (read the group,
+/// its stats and history, their own settings, mute, their chat thread).
+pub async fn reader_access(
+    deps: &Deps,
+    caller: &Caller,
+    group_id: &str,
+) -> Result<Access, GroupError> {
     if !is_id(group_id) {
         return Err(GroupError::NotFound);
     }
@@ -276,16 +304,19 @@ pub struct NewGroup {
     pub name: String,
     pub description: String,
     pub members_can_invite: bool,
+    /// A public group (followers through links) rather than a private one.
+    pub public: bool,
 }
 
-/// Create a private group with the caller as its admin: META, the member and the caller's
-/// index in one transaction.
+/// Create a group (private, or public with its follower secret) with the caller as its admin:
+/// META, the member and the caller's index in one transaction.
 pub async fn create(deps: &Deps, caller: &Caller, new: NewGroup) -> Result<GroupView, GroupError> {
     let group_id = deps.random.id();
     let now = rfc3339(deps.clock.now());
     let gkey = keys::group_meta(&group_id);
     let crypto = deps.crypto.as_ref();
-    let meta = item(
+    let kind = if new.public { KIND_PUBLIC } else { KIND_PRIVATE };
+    let mut meta = item(
         &gkey,
         [
             ("name", seal(crypto, &gkey, "name", &new.name)),
@@ -293,7 +324,7 @@ pub async fn create(deps: &Deps, caller: &Caller, new: NewGroup) -> Result<Group
                 "description",
                 seal(crypto, &gkey, "description", &new.description),
             ),
-            ("kind", Value::S(KIND_PRIVATE.into())),
+            ("kind", Value::S(kind.into())),
             ("membersCanInvite", Value::Bool(new.members_can_invite)),
             ("memberCount", Value::N(1)),
             ("adminCount", Value::N(1)),
@@ -301,6 +332,9 @@ pub async fn create(deps: &Deps, caller: &Caller, new: NewGroup) -> Result<Group
             ("version", Value::N(1)),
         ],
     );
+    if new.public {
+        super::follow::add_secret(deps, &gkey, &mut meta);
+    }
     let (member_id, member) =
         new_member_writes(deps, &group_id, &caller.user_id, Role::Admin, &now, None);
     let mut writes = vec![Write::Put {
@@ -316,6 +350,7 @@ pub async fn create(deps: &Deps, caller: &Caller, new: NewGroup) -> Result<Group
             name: new.name,
             description: new.description,
             created_at: now,
+            kind,
             members_can_invite: new.members_can_invite,
             member_count: 1,
             admin_count: 1,
@@ -409,8 +444,9 @@ pub(crate) async fn batch_get_all(
     Ok(out)
 }
 
+/// The group as the caller sees it (followers included).
 pub async fn get(deps: &Deps, caller: &Caller, group_id: &str) -> Result<GroupView, GroupError> {
-    Ok(access(deps, caller, group_id).await?.view())
+    Ok(reader_access(deps, caller, group_id).await?.view())
 }
 
 /// Fields of a group an admin may change; `None` leaves a field as it is.

@@ -10,7 +10,7 @@ use super::sealed::{open, seal};
 use super::session::Caller;
 use super::stat_keys as sk;
 use super::stat_values::StatItem;
-use super::stats::{member_names, read, sweep_prefix, Stat, StatError};
+use super::stats::{member_names, sweep_prefix, Stat, StatError};
 use super::Fault;
 use crate::domain::time::rfc3339;
 use crate::ports::store::{item, SK};
@@ -100,7 +100,7 @@ pub async fn list(
     limit: u32,
     cursor: Option<String>,
 ) -> Result<(Vec<Entry>, Option<String>), StatError> {
-    let (_, stat) = read(deps, caller, group_id, stat_id).await?;
+    let (_, stat) = super::stats::read_any(deps, caller, group_id, stat_id).await?;
     stat.ok_or(StatError::NotFound)?;
     let prefix = sk::history_prefix(stat_id);
     // Entries show `at` in whole seconds: the window covers whole seconds at both ends.

@@ -255,6 +255,11 @@ pub(crate) fn removal_writes(group: &Group, t: &Target) -> Result<Vec<Write>, Gr
             key: ikey,
             cond: Cond::VersionIs(t.version),
         },
+        // The member's mute flag for the group goes with the membership.
+        Write::Delete {
+            key: keys::mute(&t.user_id, &group.id),
+            cond: Cond::None,
+        },
     ])
 }
 

@@ -1,7 +1,8 @@
 //! Deleting a group's data: every item of its partition `GROUP#<gid>` (members, invitations,
 //! and whatever later features store there — stats, history, chat) plus the items elsewhere
-//! that point into it: each member's index `USER#<uid>/GROUP#<gid>` and each pending
-//! invitation's `INVITE#<phone>/GROUP#<gid>`.
+//! that point into it: each member's and follower's index `USER#<uid>/GROUP#<gid>`, mute flag
+//! `USER#<uid>/MUTE#<gid>` and block marker `USER#<uid>/BLOCKED#<gid>`, each follow link's lookup
+//! `LINK#<hash>/LINK`, and each pending invitation's `INVITE#<phone>/GROUP#<gid>`.
 //!
 //! Callers delete META first (that is what makes the group gone: every writer that adds to a
 //! group is conditional on META), then `sweep`. A feature that stores items outside the group
@@ -16,8 +17,8 @@ use crate::ports::store::key_of;
 use crate::ports::{Cond, ItemExt, Query, StoreError, Write};
 use crate::Deps;
 
-/// Items read per page, and so at most twice as many deletes per transaction.
-const PAGE: u32 = 40;
+/// Items read per page (a follower brings three more deletes), so at most 100 per transaction.
+const PAGE: u32 = 25;
 const ATTEMPTS: usize = 8;
 
 /// Delete META (if still there), then sweep.
@@ -44,9 +45,15 @@ pub async fn sweep(deps: &Deps, group_id: &str) -> Result<usize, Fault> {
         let mut doomed = BTreeSet::new();
         for it in &page.items {
             let Some(key) = key_of(it) else { continue };
-            if key.sk.starts_with("MEMBER#") {
+            if key.sk.starts_with("MEMBER#") || key.sk.starts_with("FOLLOWER#") {
                 if let Some(user_id) = it.s("userId") {
                     doomed.insert(keys::membership(user_id, group_id));
+                    doomed.insert(keys::mute(user_id, group_id));
+                    doomed.insert(super::follow::blocked_key(user_id, group_id));
+                }
+            } else if key.sk.starts_with("LINK#") {
+                if let Some(hash) = it.s("hash") {
+                    doomed.insert(super::links::link_key(hash));
                 }
             } else if key.sk.starts_with("INVITATION#") {
                 if let Some(phone_index) = it.s("phoneIndex") {

@@ -15,7 +15,7 @@ use super::account::{AccountPart, PartFuture};
 use super::sealed::{open, seal};
 use super::session::Caller;
 use super::stat_keys as sk;
-use super::stats::{read, StatError};
+use super::stats::StatError;
 use super::{purge, Fault};
 use crate::domain::stat::Decimal;
 use crate::ports::store::{item, key_of, GSI1PK, GSI1SK, SK};
@@ -106,7 +106,7 @@ pub async fn get(
     group_id: &str,
     stat_id: &str,
 ) -> Result<Settings, StatError> {
-    let (_, stat) = read(deps, caller, group_id, stat_id).await?;
+    let (_, stat) = super::stats::read_any(deps, caller, group_id, stat_id).await?;
     stat.ok_or(StatError::NotFound)?;
     let key = sk::settings(&caller.user_id, group_id, stat_id);
     match deps.store.get(&key).await? {
@@ -124,7 +124,7 @@ pub async fn put(
     settings: Settings,
 ) -> Result<Settings, StatError> {
     for attempt in 0..super::groups::MAX_ATTEMPTS {
-        let (a, stat) = read(deps, caller, group_id, stat_id).await?;
+        let (a, stat) = super::stats::read_any(deps, caller, group_id, stat_id).await?;
         stat.ok_or(StatError::NotFound)?;
         let key = sk::settings(&caller.user_id, group_id, stat_id);
         let json = serde_json::to_string(&settings).map_err(|_| Fault::Corrupt("settings"))?;

@@ -228,7 +228,23 @@ async fn view(deps: &Deps, group_id: &str, stat: Stat) -> Result<StatView, Fault
 }
 
 /// The caller's access to the group and the stat (when it exists), in one batch read.
+/// Followers are refused (as by `groups::access`): see `read_any` for what they may read.
 pub(crate) async fn read(
+    deps: &Deps,
+    caller: &Caller,
+    group_id: &str,
+    stat_id: &str,
+) -> Result<(Access, Option<Stat>), StatError> {
+    let (a, stat) = read_any(deps, caller, group_id, stat_id).await?;
+    if a.me.role == super::groups::Role::Follower {
+        return Err(StatError::NotFound);
+    }
+    Ok((a, stat))
+}
+
+/// `read`, letting followers of a public group in too: only for reading the stat and its
+/// history and for their own settings (never attachments: they have no public flag yet).
+pub(crate) async fn read_any(
     deps: &Deps,
     caller: &Caller,
     group_id: &str,
@@ -266,7 +282,7 @@ pub async fn get(
     group_id: &str,
     stat_id: &str,
 ) -> Result<StatView, StatError> {
-    let (_, stat) = read(deps, caller, group_id, stat_id).await?;
+    let (_, stat) = read_any(deps, caller, group_id, stat_id).await?;
     Ok(view(deps, group_id, stat.ok_or(StatError::NotFound)?).await?)
 }
 
@@ -278,7 +294,7 @@ pub async fn list(
     limit: u32,
     cursor: Option<String>,
 ) -> Result<(Vec<StatView>, Option<String>), StatError> {
-    access(deps, caller, group_id).await?;
+    super::groups::reader_access(deps, caller, group_id).await?;
     let page = deps
         .store
         .query(

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::cursor::{self, ListReply};
 use super::{request, ApiError, Ctx, HandlerFuture, Reply};
-use crate::app::groups::{self, Changes, GroupView, NewGroup, KIND_PRIVATE};
+use crate::app::groups::{self, Changes, GroupView, NewGroup, Role, KIND_PRIVATE, KIND_PUBLIC};
 use crate::domain::text::clean;
 
 pub const NAME_MAX: usize = 100;
@@ -31,8 +31,28 @@ pub(super) struct GroupReply {
     /// The caller's own per-group member id (to leave: DELETE .../members/{memberId}).
     member_id: String,
     member_count: i64,
+    /// Admins of public groups only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    follower_count: Option<i64>,
     created_at: String,
     settings: SettingsReply,
+}
+
+impl GroupReply {
+    /// The reply with the follower count, for an admin of a public group.
+    pub(super) async fn with_followers(
+        deps: &crate::Deps,
+        v: GroupView,
+    ) -> Result<Self, ApiError> {
+        let count = if v.role == Role::Admin && v.group.kind == KIND_PUBLIC {
+            Some(crate::app::follow::count(deps, &v.group.id).await?)
+        } else {
+            None
+        };
+        let mut reply = Self::from(v);
+        reply.follower_count = count;
+        Ok(reply)
+    }
 }
 
 impl From<GroupView> for GroupReply {
@@ -41,10 +61,11 @@ impl From<GroupView> for GroupReply {
             id: v.group.id,
             name: v.group.name,
             description: v.group.description,
-            kind: KIND_PRIVATE,
+            kind: v.group.kind,
             role: v.role.as_str(),
             member_id: v.member_id,
             member_count: v.group.member_count,
+            follower_count: None,
             created_at: v.group.created_at,
             settings: SettingsReply {
                 members_can_invite: v.group.members_can_invite,
@@ -64,6 +85,8 @@ struct SettingsBody {
 struct CreateBody {
     name: String,
     description: Option<String>,
+    /// "private" (default) or "public".
+    kind: Option<String>,
     settings: Option<SettingsBody>,
 }
 
@@ -102,7 +125,13 @@ pub fn create_group(ctx: Ctx) -> HandlerFuture {
     Box::pin(async move {
         let caller = ctx.caller()?;
         let body: CreateBody = request::json(&ctx.req)?;
+        let public = match body.kind.as_deref().map(str::trim) {
+            None | Some(KIND_PRIVATE) => false,
+            Some(KIND_PUBLIC) => true,
+            Some(_) => return Err(ApiError::bad("kind must be \"private\" or \"public\".")),
+        };
         let new = NewGroup {
+            public,
             name: name(&body.name)?,
             description: description(body.description.as_deref().unwrap_or(""))?,
             members_can_invite: body
@@ -111,7 +140,7 @@ pub fn create_group(ctx: Ctx) -> HandlerFuture {
                 .unwrap_or(false),
         };
         let view = groups::create(&ctx.deps, caller, new).await?;
-        Reply::created(GroupReply::from(view))
+        Reply::created(GroupReply::with_followers(&ctx.deps, view).await?)
     })
 }
 
@@ -119,7 +148,7 @@ pub fn get_group(ctx: Ctx) -> HandlerFuture {
     Box::pin(async move {
         let caller = ctx.caller()?;
         let view = groups::get(&ctx.deps, caller, &group_id(&ctx)?).await?;
-        Reply::ok(GroupReply::from(view))
+        Reply::ok(GroupReply::with_followers(&ctx.deps, view).await?)
     })
 }
 

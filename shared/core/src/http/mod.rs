@@ -7,9 +7,11 @@
 pub mod account;
 pub mod attachments;
 pub mod auth;
+pub mod chat;
 pub mod cursor;
 pub mod devices;
 pub mod error;
+pub mod follow;
 pub mod groups;
 pub mod invitations;
 pub mod me;

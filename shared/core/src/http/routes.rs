@@ -2,8 +2,8 @@
 //! `functions/src/bin/` and the local API server must agree with it exactly (tested).
 
 use super::{
-    account, attachments, auth, devices, groups, invitations, me, members, stat_extras, stats,
-    Handler,
+    account, attachments, auth, chat, devices, follow, groups, invitations, me, members,
+    stat_extras, stats, Handler,
 };
 
 pub struct Route {
@@ -305,6 +305,125 @@ pub static ROUTES: &[Route] = &[
         path: "/v1/stats",
         auth: true,
         handler: stats::find_stats,
+    },
+    Route {
+        function: "create_follow_link",
+        method: "POST",
+        path: "/v1/groups/{groupId}/links",
+        auth: true,
+        handler: follow::create_follow_link,
+    },
+    Route {
+        function: "list_follow_links",
+        method: "GET",
+        path: "/v1/groups/{groupId}/links",
+        auth: true,
+        handler: follow::list_follow_links,
+    },
+    Route {
+        function: "delete_follow_link",
+        method: "DELETE",
+        path: "/v1/groups/{groupId}/links/{linkId}",
+        auth: true,
+        handler: follow::delete_follow_link,
+    },
+    Route {
+        function: "preview_follow",
+        method: "GET",
+        path: "/v1/follow/{token}",
+        auth: true,
+        handler: follow::preview_follow,
+    },
+    Route {
+        function: "follow_group",
+        method: "POST",
+        path: "/v1/follow/{token}",
+        auth: true,
+        handler: follow::follow_group,
+    },
+    Route {
+        function: "unfollow_group",
+        method: "DELETE",
+        path: "/v1/groups/{groupId}/follow",
+        auth: true,
+        handler: follow::unfollow_group,
+    },
+    Route {
+        function: "list_followers",
+        method: "GET",
+        path: "/v1/groups/{groupId}/followers",
+        auth: true,
+        handler: follow::list_followers,
+    },
+    Route {
+        function: "block_follower",
+        method: "POST",
+        path: "/v1/groups/{groupId}/followers/{followerId}/block",
+        auth: true,
+        handler: follow::block_follower,
+    },
+    Route {
+        function: "unblock_follower",
+        method: "POST",
+        path: "/v1/groups/{groupId}/followers/{followerId}/unblock",
+        auth: true,
+        handler: follow::unblock_follower,
+    },
+    Route {
+        function: "list_messages",
+        method: "GET",
+        path: "/v1/groups/{groupId}/messages",
+        auth: true,
+        handler: chat::list_messages,
+    },
+    Route {
+        function: "post_message",
+        method: "POST",
+        path: "/v1/groups/{groupId}/messages",
+        auth: true,
+        handler: chat::post_message,
+    },
+    Route {
+        function: "list_my_thread_messages",
+        method: "GET",
+        path: "/v1/groups/{groupId}/threads/mine/messages",
+        auth: true,
+        handler: chat::list_my_thread_messages,
+    },
+    Route {
+        function: "post_my_thread_message",
+        method: "POST",
+        path: "/v1/groups/{groupId}/threads/mine/messages",
+        auth: true,
+        handler: chat::post_my_thread_message,
+    },
+    Route {
+        function: "list_threads",
+        method: "GET",
+        path: "/v1/groups/{groupId}/threads",
+        auth: true,
+        handler: chat::list_threads,
+    },
+    Route {
+        function: "list_thread_messages",
+        method: "GET",
+        path: "/v1/groups/{groupId}/threads/{threadId}/messages",
+        auth: true,
+        handler: chat::list_thread_messages,
+    },
+    Route {
+        function: "post_thread_message",
+        method: "POST",
+        path: "/v1/groups/{groupId}/threads/{threadId}/messages",
+        auth: true,
+        handler: chat::post_thread_message,
+    },
+    Route {
+        function: "mute_group",
+        method: "PUT",
+        path: "/v1/groups/{groupId}/mute",
+        auth: true,
+        handler: chat::mute_group,
     },
 ];
 

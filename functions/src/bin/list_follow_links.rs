@@ -1,0 +1,6 @@
+//! Lambda: the `list_follow_links` route of the StatX API (see `statx_core::http::routes`).
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    statx_functions::serve("list_follow_links").await
+}

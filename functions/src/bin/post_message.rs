@@ -1,0 +1,6 @@
+//! Lambda: the `post_message` route of the StatX API (see `statx_core::http::routes`).
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    statx_functions::serve("post_message").await
+}
