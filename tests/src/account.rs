@@ -561,6 +561,38 @@ pub async fn devices_follow_their_client(kind: Kind) {
     logs::assert_absent(&["a-token-0001", "b-token-0002", &phone]);
 }
 
+/// Invitation texts pass the same destination rule and the global breaker; when either
+/// refuses, the inviter still gets the same 202 and no text goes out.
+pub async fn invitation_sms_respects_breaker_and_allowlist(kind: Kind) {
+    let app = TestApp::new(kind, |c| c.limits.sms_per_minute = 2).await;
+    let admin = crate::groups::user(&app, Some("Ada")).await; // SMS 1 of 2 this minute
+    let gid = crate::groups::id(&crate::groups::create_group(&app, &admin, "Team").await);
+    let (first, second, abroad) = (unique_phone(), unique_phone(), "+79123456789");
+    let mut answers = Vec::new();
+    for phone in [first.as_str(), second.as_str(), abroad] {
+        let r = crate::groups::post(
+            &app,
+            &admin.creds,
+            &format!("/v1/groups/{gid}/members"),
+            json!({ "phoneNumber": phone }),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+        answers.push(
+            r.json()
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect::<Vec<_>>(),
+        );
+    }
+    assert!(answers.windows(2).all(|w| w[0] == w[1]));
+    assert_eq!(app.sms_to(&first).await.len(), 1, "SMS 2 of 2 this minute");
+    assert!(app.sms_to(&second).await.is_empty(), "the breaker was open");
+    assert!(app.sms_to(abroad).await.is_empty(), "outside the allowlist");
+}
+
 /// Calls `$m!` with every case of this suite.
 #[macro_export]
 macro_rules! account_cases {
@@ -577,6 +609,7 @@ macro_rules! account_cases {
             export_has_everything,
             account_deletion,
             devices_follow_their_client,
+            invitation_sms_respects_breaker_and_allowlist,
         );
     };
 }

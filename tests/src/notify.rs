@@ -161,3 +161,36 @@ pub async fn stat_changes_push_by_settings_and_mute(kind: Kind) {
     // Eight value changes; the notes-only change pushed nobody.
     assert_eq!((about(&sid), about(&sentinel)), (8, 8));
 }
+
+/// A group chat message is pushed to the other members (never its author, never its text).
+pub async fn chat_messages_push_to_the_others(kind: Kind) {
+    let app = crate::groups::test_app(kind).await;
+    let (admin, gid) = admin_and_group(&app).await;
+    let member = user(&app, Some("Mo Member")).await;
+    join(&app, &admin, &gid, &member).await;
+    let d_admin = device(&app, &admin, "admin-token").await;
+    let d_member = device(&app, &member, "member-token").await;
+    let r = post(
+        &app,
+        &member.creds,
+        &format!("/v1/groups/{gid}/messages"),
+        json!({"text": "secret plans for friday"}),
+    )
+    .await;
+    assert!(r.status.is_success(), "{}", r.text);
+    for _ in 0..200 {
+        if !outbox(&app, &d_admin).is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let got = outbox(&app, &d_admin);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0]["body"], "New message in Stats group");
+    assert_eq!(got[0]["data"]["thread"], "main");
+    assert!(
+        !got[0].to_string().contains("friday"),
+        "the text leaked into a push"
+    );
+    assert!(outbox(&app, &d_member).is_empty(), "the author was pushed");
+}

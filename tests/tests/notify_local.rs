@@ -5,3 +5,8 @@ async fn stat_changes_push_by_settings_and_mute() {
     statx_tests::notify::stat_changes_push_by_settings_and_mute(statx_tests::app::Kind::Local)
         .await;
 }
+
+#[tokio::test]
+async fn chat_messages_push_to_the_others() {
+    statx_tests::notify::chat_messages_push_to_the_others(statx_tests::app::Kind::Local).await;
+}

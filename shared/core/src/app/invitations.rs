@@ -302,7 +302,8 @@ async fn try_notify(
     phone: &PhoneNumber,
     phone_index: &str,
 ) -> Result<bool, Fault> {
-    if !phone.may_receive_sms() {
+    // The same destination rule as sign-in codes: allowlisted countries, personal numbers.
+    if !super::limits::destination_allowed(deps, phone) {
         return Ok(false);
     }
     // Members are not texted about a group they are in.
@@ -330,8 +331,13 @@ async fn try_notify(
     if counted == CounterOutcome::CapReached {
         return Ok(false);
     }
-    // TODO(lead): global SMS breaker (and the SMS country allowlist) here. When it refuses,
-    // return Ok(false): the inviter gets the same 202 (an error would reveal a text was due).
+    // The global SMS breaker, last. When it refuses, the text is simply not sent: the inviter
+    // gets the same 202 (an error would reveal that a text was due).
+    match super::limits::sms_breaker(deps).await {
+        Ok(()) => {}
+        Err(super::limits::LimitError::Fault(f)) => return Err(f),
+        Err(_) => return Ok(false),
+    }
     let inviter = display_names(deps, [caller.user_id.as_str()])
         .await?
         .remove(&caller.user_id)

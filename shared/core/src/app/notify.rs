@@ -1,9 +1,10 @@
 //! Push fan-out, run asynchronously on the store's change feed (the table's DynamoDB Stream in
 //! AWS, the embedded store's change feed locally). For a stat whose *value* changed, it pushes
 //! to every member and follower of the group, except the author, whose settings ask for it
-//! (`ALL`, or `THRESHOLD` crossed) and who have not muted the group. Payloads carry ids and a
-//! generic text, never values or phone numbers. Endpoints the provider reports disabled are
-//! forgotten.
+//! (`ALL`, or `THRESHOLD` crossed) and who have not muted the group; for a new chat message, to
+//! the other side of the conversation (see `chat_message`). Payloads carry ids and a generic
+//! text, never values, message text or phone numbers. Endpoints the provider reports disabled
+//! are forgotten.
 
 use std::collections::BTreeMap;
 
@@ -30,15 +31,21 @@ pub async fn on_change(
     old: Option<&Item>,
     new: Option<&Item>,
 ) -> Result<Fanout, Fault> {
-    let (Some(group_id), Some(_)) = (
-        key.pk.strip_prefix("GROUP#"),
-        key.sk.strip_prefix(sk::STAT_PREFIX),
-    ) else {
+    let Some(group_id) = key.pk.strip_prefix("GROUP#") else {
         return Ok(Fanout::default());
     };
     let Some(new) = new else {
         return Ok(Fanout::default()); // deleted
     };
+    if key.sk.starts_with("CHAT#") {
+        return match old {
+            None => chat_message(deps, group_id, new).await,
+            Some(_) => Ok(Fanout::default()), // an edit, not a new message
+        };
+    }
+    if !key.sk.starts_with(sk::STAT_PREFIX) {
+        return Ok(Fanout::default());
+    }
     let new = parse_stat(deps, group_id, new)?;
     let old = old.map(|o| parse_stat(deps, group_id, o)).transpose()?;
     let changed = match &old {
@@ -85,29 +92,13 @@ async fn stat_changed(
         return Ok(Fanout::default()); // group deleted meanwhile
     };
     let group = super::groups::parse_meta(deps, group_id, &meta)?;
-    // Everyone in the group: members, admins and followers (GROUP#<gid>/MEMBER#<memberId>).
-    let mut recipients = Vec::new();
-    let mut cursor = None;
-    loop {
-        let q = Query::new(keys::group_pk(group_id))
-            .prefix("MEMBER#")
-            .limit(100)
-            .cursor(cursor);
-        let page = deps.store.query(&q).await?;
-        for m in &page.items {
-            let member_id =
-                key_of(m).and_then(|k| k.sk.strip_prefix("MEMBER#").map(str::to_string));
-            if let (Some(uid), Some(mid)) = (m.s("userId"), member_id) {
-                if new.by_member.as_deref() != Some(mid.as_str()) {
-                    recipients.push(uid.to_string());
-                }
-            }
-        }
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => break,
-        }
-    }
+    // Everyone in the group (members, admins, followers) but the author of the change.
+    let recipients: Vec<String> = group_people(deps, group_id)
+        .await?
+        .into_iter()
+        .filter(|p| new.by_member.as_deref() != Some(p.member_id.as_str()))
+        .map(|p| p.user_id)
+        .collect();
     let message = PushMessage {
         title: "StatX".into(),
         body: format!("A stat in {} changed", group.name),
@@ -151,6 +142,118 @@ async fn stat_changed(
         forgotten = out.forgotten,
         "stat change fanned out"
     );
+    Ok(out)
+}
+
+/// Someone who may be pushed about a group.
+#[derive(Debug, Clone)]
+struct Person {
+    user_id: String,
+    /// Per-group member id, or follower id.
+    member_id: String,
+    role: String,
+}
+
+/// Members and admins (`MEMBER#`) and followers who are not blocked (`FOLLOWER#`).
+async fn group_people(deps: &Deps, group_id: &str) -> Result<Vec<Person>, Fault> {
+    let mut people = Vec::new();
+    for prefix in ["MEMBER#", "FOLLOWER#"] {
+        let mut cursor = None;
+        loop {
+            let q = Query::new(keys::group_pk(group_id))
+                .prefix(prefix)
+                .limit(100)
+                .cursor(cursor);
+            let page = deps.store.query(&q).await?;
+            for it in &page.items {
+                let id = key_of(it).and_then(|k| k.sk.strip_prefix(prefix).map(str::to_string));
+                let (Some(user_id), Some(member_id)) = (it.s("userId"), id) else {
+                    continue;
+                };
+                if it.bool("blocked") == Some(true) {
+                    continue;
+                }
+                let role = if prefix == "FOLLOWER#" {
+                    "follower"
+                } else {
+                    it.s("role").unwrap_or("member")
+                };
+                people.push(Person {
+                    user_id: user_id.to_string(),
+                    member_id,
+                    role: role.to_string(),
+                });
+            }
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => break,
+            }
+        }
+    }
+    Ok(people)
+}
+
+/// The users among `user_ids` who have not muted `group_id`.
+async fn not_muted(
+    deps: &Deps,
+    group_id: &str,
+    user_ids: Vec<String>,
+) -> Result<Vec<String>, Fault> {
+    let mut out = Vec::new();
+    for chunk in user_ids.chunks(100) {
+        let keys: Vec<Key> = chunk.iter().map(|u| keys::mute(u, group_id)).collect();
+        let found = deps.store.batch_get(&keys).await?;
+        for (uid, k) in chunk.iter().zip(&keys) {
+            let muted = found
+                .iter()
+                .any(|i| key_of(i).as_ref() == Some(k) && i.bool("muted") == Some(true));
+            if !muted {
+                out.push(uid.clone());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A new chat message: the group chat goes to every member but its author; a follower thread
+/// goes from the follower to the admins, or from an admin to the follower. Muted users are
+/// skipped. The push never carries the text.
+async fn chat_message(deps: &Deps, group_id: &str, message: &Item) -> Result<Fanout, Fault> {
+    let (Some(thread), Some(author)) = (message.s("thread"), message.s("authorId")) else {
+        return Ok(Fanout::default());
+    };
+    let Some(meta) = deps.store.get(&keys::group_meta(group_id)).await? else {
+        return Ok(Fanout::default());
+    };
+    let group = super::groups::parse_meta(deps, group_id, &meta)?;
+    let people = group_people(deps, group_id).await?;
+    let to: Vec<String> = people
+        .into_iter()
+        .filter(|p| p.user_id != author)
+        .filter(|p| match (thread, p.role.as_str()) {
+            ("main", role) => role != "follower",
+            (_, "admin") => message.s("authorRole") == Some("follower"),
+            (fid, "follower") => p.member_id == fid,
+            _ => false,
+        })
+        .map(|p| p.user_id)
+        .collect();
+    let push = PushMessage {
+        title: "StatX".into(),
+        body: format!("New message in {}", group.name),
+        data: BTreeMap::from([
+            ("type".to_string(), "chat".to_string()),
+            ("groupId".to_string(), group_id.to_string()),
+            ("thread".to_string(), thread.to_string()),
+        ]),
+    };
+    let mut out = Fanout::default();
+    for uid in not_muted(deps, group_id, to).await? {
+        let sent = push_to_user(deps, &uid, &push).await?;
+        out.pushed += sent.pushed;
+        out.forgotten += sent.forgotten;
+    }
+    tracing::info!(pushed = out.pushed, "chat message fanned out");
     Ok(out)
 }
 
