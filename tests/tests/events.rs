@@ -9,8 +9,8 @@ use statx_core::http::{dispatch, ROUTES};
 use statx_core::ports::ManualClock;
 use statx_core::Config;
 
-#[tokio::test]
-async fn every_event_runs_through_its_handler() {
+/// Embedded adapters in a fresh temporary data directory.
+fn local_deps() -> (tempfile::TempDir, Config, statx_core::Deps) {
     let dir = tempfile::tempdir().unwrap();
     let config = Config {
         data_dir: dir.path().to_path_buf(),
@@ -19,6 +19,12 @@ async fn every_event_runs_through_its_handler() {
     let deps = statx_local::deps(&config, Arc::new(ManualClock::default()), false)
         .unwrap()
         .deps;
+    (dir, config, deps)
+}
+
+#[tokio::test]
+async fn every_event_runs_through_its_handler() {
+    let (dir, _, deps) = local_deps();
     let events = Path::new(env!("CARGO_MANIFEST_DIR")).join("../infra/events");
     for route in ROUTES {
         let text = std::fs::read_to_string(events.join(format!("{}.json", route.function)))
@@ -53,14 +59,7 @@ async fn every_event_runs_through_its_handler() {
 #[tokio::test]
 async fn finalize_event_runs_through_its_handler() {
     use statx_core::app::attachments::Outcome;
-    let dir = tempfile::tempdir().unwrap();
-    let config = Config {
-        data_dir: dir.path().to_path_buf(),
-        ..Config::default()
-    };
-    let deps = statx_local::deps(&config, Arc::new(ManualClock::default()), false)
-        .unwrap()
-        .deps;
+    let (_dir, config, deps) = local_deps();
     let events = Path::new(env!("CARGO_MANIFEST_DIR")).join("../infra/events");
     for name in ["finalize_attachment"] {
         let text = std::fs::read_to_string(events.join(format!("{name}.json"))).unwrap();
@@ -81,14 +80,7 @@ async fn finalize_event_runs_through_its_handler() {
 async fn notify_event_runs_through_its_handler() {
     use statx_core::http::routes::ASYNC_FUNCTIONS;
     assert!(ASYNC_FUNCTIONS.contains(&"notify"));
-    let dir = tempfile::tempdir().unwrap();
-    let config = Config {
-        data_dir: dir.path().to_path_buf(),
-        ..Config::default()
-    };
-    let deps = statx_local::deps(&config, Arc::new(ManualClock::default()), false)
-        .unwrap()
-        .deps;
+    let (_dir, _, deps) = local_deps();
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../infra/events/notify.json");
     let event: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
