@@ -145,7 +145,7 @@ pub async fn bad_input_is_refused_and_writes_nothing(app: &TestApp) {
         json!({"name": "a\u{0}b"}).to_string(),
         json!({"name": "two\nlines"}).to_string(),
         json!({"name": "ok", "description": "d".repeat(1001)}).to_string(),
-        json!({"name": "ok", "kind": "public"}).to_string(),
+        json!({"name": "ok", "kind": "secret"}).to_string(),
         json!({"name": 5}).to_string(),
         json!({"name": "ok", "settings": {"membersCanInvite": "yes"}}).to_string(),
         json!({"name": "ok", "settings": {"other": true}}).to_string(),

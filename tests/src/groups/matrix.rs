@@ -1,5 +1,6 @@
 //! The isolation matrix: every group-scoped route of the route table × {admin, member,
-//! invitee, non-member, anonymous, revoked token}. Each caller gets what its role allows;
+//! follower, blocked follower, invitee, non-member, anonymous, revoked token}. The world's group
+//! is public, so follow links, followers and threads exist in it. Each caller gets what its role allows;
 //! otherwise 401 (no or dead credentials) or 404 — and that 404 is byte-identical (status,
 //! headers, body) to the answer for random ids, so nobody can tell a real group, member or
 //! invitation from an invented one. Refused calls write nothing.
@@ -24,17 +25,21 @@ pub enum Who {
     Anonymous,
     Revoked,
     NonMember,
+    Blocked,
     Invitee,
+    Follower,
     Member,
     Admin,
 }
 
 /// Least privileged first: the allowed (possibly destructive) calls come last.
-const ORDER: [Who; 6] = [
+const ORDER: [Who; 8] = [
     Who::Anonymous,
     Who::Revoked,
     Who::NonMember,
+    Who::Blocked,
     Who::Invitee,
+    Who::Follower,
     Who::Member,
     Who::Admin,
 ];
@@ -55,6 +60,8 @@ pub struct Row {
     pub member: Expect,
     pub invitee: Expect,
     pub non_member: Expect,
+    pub follower: Expect,
+    pub blocked: Expect,
 }
 
 const fn row(
@@ -63,6 +70,8 @@ const fn row(
     member: Expect,
     invitee: Expect,
     non_member: Expect,
+    follower: Expect,
+    blocked: Expect,
 ) -> Row {
     Row {
         function,
@@ -70,43 +79,66 @@ const fn row(
         member,
         invitee,
         non_member,
+        follower,
+        blocked,
     }
 }
 
 #[rustfmt::skip]
 pub const MATRIX: &[Row] = &[
-    //   function                   admin     member    invitee   non-member
-    row("get_group",              Ok(200),  Ok(200),  No,       No),
-    row("update_group",           Ok(200),  No,       No,       No),
-    row("delete_group",           Ok(200),  No,       No,       No),
-    row("list_members",           Ok(200),  Ok(200),  No,       No),
-    row("invite_member",          Ok(202),  No,       No,       No),
-    row("update_member",          Ok(200),  No,       No,       No),
-    row("remove_member",          Ok(200),  No,       No,       No),
-    row("list_group_invitations", Ok(200),  No,       No,       No),
-    row("cancel_invitation",      Ok(200),  No,       No,       No),
+    //   function                   admin     member    invitee   non-member follower  blocked
+    row("get_group",              Ok(200),  Ok(200),  No,       No,       Ok(200),  No),
+    row("update_group",           Ok(200),  No,       No,       No,       No,       No),
+    row("delete_group",           Ok(200),  No,       No,       No,       No,       No),
+    row("list_members",           Ok(200),  Ok(200),  No,       No,       No,       No),
+    row("invite_member",          Ok(202),  No,       No,       No,       No,       No),
+    row("update_member",          Ok(200),  No,       No,       No,       No,       No),
+    row("remove_member",          Ok(200),  No,       No,       No,       No,       No),
+    row("list_group_invitations", Ok(200),  No,       No,       No,       No,       No),
+    row("cancel_invitation",      Ok(200),  No,       No,       No,       No,       No),
     // The caller's own invitations: everyone signed in may list (their own, nobody else's).
-    row("list_invitations",       Ok(200),  Ok(200),  Ok(200),  Ok(200)),
-    row("accept_invitation",      No,       No,       Ok(200),  No),
-    row("decline_invitation",     No,       No,       Ok(200),  No),
+    row("list_invitations",       Ok(200),  Ok(200),  Ok(200),  Ok(200),  Ok(200),  Ok(200)),
+    row("accept_invitation",      No,       No,       Ok(200),  No,       No,       No),
+    row("decline_invitation",     No,       No,       Ok(200),  No,       No,       No),
     // Stats (issue 6): members read and update values; admins create and delete.
-    row("list_stats",             Ok(200),  Ok(200),  No,       No),
-    row("create_stat",            Ok(201),  No,       No,       No),
-    row("get_stat",               Ok(200),  Ok(200),  No,       No),
-    row("update_stat",            Ok(200),  Ok(200),  No,       No),
-    row("delete_stat",            Ok(200),  No,       No,       No),
-    row("list_stat_history",      Ok(200),  Ok(200),  No,       No),
-    row("get_stat_settings",      Ok(200),  Ok(200),  No,       No),
-    row("update_stat_settings",   Ok(200),  Ok(200),  No,       No),
-    row("list_attachments",       Ok(200),  Ok(200),  No,       No),
-    row("create_attachment",      Ok(201),  Ok(201),  No,       No),
-    row("get_attachment",         Ok(200),  Ok(200),  No,       No),
+    row("list_stats",             Ok(200),  Ok(200),  No,       No,       Ok(200),  No),
+    row("create_stat",            Ok(201),  No,       No,       No,       No,       No),
+    row("get_stat",               Ok(200),  Ok(200),  No,       No,       Ok(200),  No),
+    row("update_stat",            Ok(200),  Ok(200),  No,       No,       No,       No),
+    row("delete_stat",            Ok(200),  No,       No,       No,       No,       No),
+    row("list_stat_history",      Ok(200),  Ok(200),  No,       No,       Ok(200),  No),
+    row("get_stat_settings",      Ok(200),  Ok(200),  No,       No,       Ok(200),  No),
+    row("update_stat_settings",   Ok(200),  Ok(200),  No,       No,       Ok(200),  No),
+    row("list_attachments",       Ok(200),  Ok(200),  No,       No,       No,       No),
+    row("create_attachment",      Ok(201),  Ok(201),  No,       No,       No,       No),
+    row("get_attachment",         Ok(200),  Ok(200),  No,       No,       No,       No),
     // The world's attachment is the admin's: a member deletes only their own.
-    row("delete_attachment",      Ok(200),  No,       No,       No),
+    row("delete_attachment",      Ok(200),  No,       No,       No,       No,       No),
+    // Issue 7: follow links, followers, chat, mute.
+    row("create_follow_link",     Ok(201),  No,       No,       No,       No,       No),
+    row("list_follow_links",      Ok(200),  No,       No,       No,       No,       No),
+    row("delete_follow_link",     Ok(200),  No,       No,       No,       No,       No),
+    // Anyone signed in holding a link may look and follow, except a blocked user.
+    row("preview_follow",         Ok(200),  Ok(200),  Ok(200),  Ok(200),  Ok(200),  No),
+    row("follow_group",           Ok(200),  Ok(200),  Ok(200),  Ok(200),  Ok(200),  No),
+    row("unfollow_group",         No,       No,       No,       No,       Ok(200),  No),
+    row("list_followers",         Ok(200),  No,       No,       No,       No,       No),
+    row("block_follower",         Ok(200),  No,       No,       No,       No,       No),
+    row("unblock_follower",       Ok(200),  No,       No,       No,       No,       No),
+    row("list_messages",          Ok(200),  Ok(200),  No,       No,       No,       No),
+    row("post_message",           Ok(201),  Ok(201),  No,       No,       No,       No),
+    row("list_my_thread_messages",No,       No,       No,       No,       Ok(200),  No),
+    row("post_my_thread_message", No,       No,       No,       No,       Ok(201),  No),
+    row("list_threads",           Ok(200),  No,       No,       No,       No,       No),
+    row("list_thread_messages",   Ok(200),  No,       No,       No,       No,       No),
+    row("post_thread_message",    Ok(201),  No,       No,       No,       No,       No),
+    row("mute_group",             Ok(200),  Ok(200),  No,       No,       Ok(200),  No),
 ];
 
 pub fn group_scoped(r: &Route) -> bool {
-    r.path.contains("{groupId}") || r.path.starts_with("/v1/invitations")
+    r.path.contains("{groupId}")
+        || r.path.starts_with("/v1/invitations")
+        || r.path.starts_with("/v1/follow/")
 }
 
 /// One request of the matrix: the route's method and path with the given ids.
@@ -129,6 +161,12 @@ fn body(route: &Route) -> Option<Value> {
         "create_attachment" => {
             json!({"fileName": "m.txt", "contentType": "text/plain", "size": 3})
         }
+        "create_follow_link" => json!({"maxUses": 5}),
+        "follow_group" | "block_follower" | "unblock_follower" => json!({}),
+        "post_message" | "post_my_thread_message" | "post_thread_message" => {
+            json!({"text": "matrix message"})
+        }
+        "mute_group" => json!({"muted": true}),
         other if matches!(route.method, "POST" | "PUT" | "PATCH") => {
             panic!("route {other} takes a body: give the isolation matrix one in `body`")
         }
@@ -193,6 +231,8 @@ struct Cast {
     target: User,
     invitee: User,
     outsider: User,
+    follower: User,
+    blocked: User,
 }
 
 async fn cast(app: &TestApp) -> Cast {
@@ -209,6 +249,8 @@ async fn cast(app: &TestApp) -> Cast {
         target: user(app, None).await,
         invitee: user(app, None).await,
         outsider: user(app, None).await,
+        follower: user(app, None).await,
+        blocked: user(app, None).await,
     }
 }
 
@@ -222,7 +264,7 @@ struct World {
 }
 
 async fn world(app: &TestApp, c: &Cast) -> World {
-    let gid = id(&create_group(app, &c.admin, "Matrix group").await);
+    let gid = id(&super::follow::create_public_group(app, &c.admin, "Matrix group").await);
     join(app, &c.admin, &gid, &c.member).await;
     let target_mid = join(app, &c.admin, &gid, &c.target).await;
     let invitation = invite(app, &c.admin, &gid, &c.invitee.phone).await;
@@ -235,8 +277,31 @@ async fn world(app: &TestApp, c: &Cast) -> World {
         b"abc".to_vec(),
     )
     .await;
+    let (link_id, token) = super::follow::link(app, &c.admin, &gid, json!({})).await;
+    let follower_id = super::follow::follow(app, &c.follower, &token).await;
+    let blocked_id = super::follow::follow(app, &c.blocked, &token).await;
+    let r = post(
+        app,
+        &c.admin.creds,
+        &format!("/v1/groups/{gid}/followers/{blocked_id}/block"),
+        json!({}),
+    )
+    .await;
+    expect(&r, StatusCode::OK);
+    let r = post(
+        app,
+        &c.follower.creds,
+        &format!("/v1/groups/{gid}/threads/mine/messages"),
+        json!({"text": "hello admins"}),
+    )
+    .await;
+    expect(&r, StatusCode::CREATED);
     let params = BTreeMap::from([
         ("groupId", gid.clone()),
+        ("linkId", link_id),
+        ("token", token),
+        ("followerId", follower_id.clone()),
+        ("threadId", follower_id),
         ("memberId", target_mid),
         ("invitationId", invitation.clone()),
         ("statId", stat),
@@ -272,7 +337,15 @@ async fn run_route(app: &TestApp, c: &Cast, route: &Route) {
         .find(|row| row.function == route.function)
         .unwrap_or_else(|| panic!("{route:?} is not in the isolation matrix"));
     let w = world(app, c).await;
-    let everyone = [&c.admin, &c.member, &c.target, &c.invitee, &c.outsider];
+    let everyone = [
+        &c.admin,
+        &c.member,
+        &c.target,
+        &c.invitee,
+        &c.outsider,
+        &c.follower,
+        &c.blocked,
+    ];
     for who in ORDER {
         let (creds, me, want) = match who {
             Who::Anonymous => (None, None, None),
@@ -283,6 +356,12 @@ async fn run_route(app: &TestApp, c: &Cast, route: &Route) {
                 Some(row.non_member),
             ),
             Who::Invitee => (Some(&c.invitee.creds), Some(&c.invitee), Some(row.invitee)),
+            Who::Follower => (
+                Some(&c.follower.creds),
+                Some(&c.follower),
+                Some(row.follower),
+            ),
+            Who::Blocked => (Some(&c.blocked.creds), Some(&c.blocked), Some(row.blocked)),
             Who::Member => (Some(&c.member.creds), Some(&c.member), Some(row.member)),
             Who::Admin => (Some(&c.admin.creds), Some(&c.admin), Some(row.admin)),
         };
@@ -335,10 +414,13 @@ async fn allowed_effects(app: &TestApp, c: &Cast, w: &World, function: &str, who
     match function {
         "get_group" => {
             assert_eq!(j["id"], w.gid.as_str());
-            assert_eq!(
-                j["role"],
-                if who == Who::Admin { "admin" } else { "member" }
-            );
+            let role = match who {
+                Who::Admin => "admin",
+                Who::Follower => "follower",
+                _ => "member",
+            };
+            assert_eq!(j["role"], role);
+            assert_eq!(j["followerCount"].is_i64(), who == Who::Admin, "{j}");
         }
         "list_members" => assert_eq!(j["data"].as_array().unwrap().len(), 3),
         "list_group_invitations" => assert_eq!(j["data"][0]["id"], w.invitation.as_str()),
@@ -359,7 +441,7 @@ async fn allowed_effects(app: &TestApp, c: &Cast, w: &World, function: &str, who
             assert_no_trace(
                 app,
                 &w.gid,
-                &[&c.admin, &c.member, &c.target],
+                &[&c.admin, &c.member, &c.target, &c.follower, &c.blocked],
                 &[&c.invitee.phone],
             )
             .await;
@@ -401,6 +483,41 @@ async fn allowed_effects(app: &TestApp, c: &Cast, w: &World, function: &str, who
         "list_attachments" => assert_eq!(j["data"][0]["id"], w.params["attachmentId"].as_str()),
         "get_attachment" => assert!(j["downloadUrl"].is_string()),
         "create_attachment" => assert!(j["uploadUrl"].is_string()),
+        "list_followers" => {
+            let f = j["data"].as_array().unwrap();
+            assert_eq!(f.len(), 2);
+            assert!(f
+                .iter()
+                .all(|f| f["pseudonym"].as_str().unwrap().starts_with("Follower ")));
+            assert_eq!(f.iter().filter(|f| f["blocked"] == true).count(), 1);
+        }
+        "list_threads" => assert_eq!(j["data"][0]["id"], w.params["threadId"].as_str()),
+        "list_my_thread_messages" | "list_thread_messages" => {
+            assert_eq!(j["data"][0]["text"], "hello admins")
+        }
+        "list_messages" => assert!(j["data"].as_array().unwrap().is_empty()),
+        "unfollow_group" | "block_follower" => {
+            let r = get(app, &c.follower.creds, &gpath).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND);
+        }
+        "delete_follow_link" => {
+            let r = get(
+                app,
+                &c.outsider.creds,
+                &format!("/v1/follow/{}", w.params["token"]),
+            )
+            .await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND);
+        }
+        "follow_group" => {
+            let want = match who {
+                Who::Admin => "admin",
+                Who::Member => "member",
+                _ => "follower",
+            };
+            assert_eq!(j["role"], want);
+        }
+        "mute_group" => assert_eq!(j["muted"], true),
         // Other routes: the status and the store's consistency are checked.
         _ => {}
     }
@@ -408,7 +525,15 @@ async fn allowed_effects(app: &TestApp, c: &Cast, w: &World, function: &str, who
         assert_consistent(
             app,
             &w.gid,
-            &[&c.admin, &c.member, &c.target, &c.invitee, &c.outsider],
+            &[
+                &c.admin,
+                &c.member,
+                &c.target,
+                &c.invitee,
+                &c.outsider,
+                &c.follower,
+                &c.blocked,
+            ],
         )
         .await;
     }

@@ -6,6 +6,7 @@
 pub mod account;
 pub mod concurrency;
 pub mod flows;
+pub mod follow;
 pub mod matrix;
 pub mod members;
 pub mod privacy;
@@ -224,11 +225,51 @@ pub async fn assert_consistent(app: &TestApp, gid: &str, users: &[&User]) {
         let mid = m.s("sk").unwrap().strip_prefix("MEMBER#").unwrap();
         assert_eq!(index.s("memberId"), Some(mid));
     }
+    let followers: Vec<&Item> = items
+        .iter()
+        .filter(|i| i.s("sk").unwrap().starts_with("FOLLOWER#"))
+        .collect();
     for u in users {
-        let has_index = exists(app, &keys::membership(&u.id, gid)).await;
+        let index = app
+            .deps
+            .store
+            .get(&keys::membership(&u.id, gid))
+            .await
+            .unwrap();
         let has_member = members.iter().any(|m| m.s("userId") == Some(u.id.as_str()));
-        assert_eq!(has_index, has_member, "index entry without member item");
+        let follower = followers
+            .iter()
+            .find(|f| f.s("userId") == Some(u.id.as_str()) && f.bool("blocked") == Some(false));
+        match &index {
+            Some(i) if i.s("role") == Some("follower") => {
+                let f = follower.expect("follower index without follower item");
+                assert_eq!(
+                    f.version(),
+                    i.version(),
+                    "follower version != index version"
+                );
+                assert!(!has_member, "a follower is not a member");
+            }
+            _ => {
+                assert_eq!(
+                    index.is_some(),
+                    has_member,
+                    "index entry without member item"
+                );
+                assert!(follower.is_none(), "follower item without index entry");
+            }
+        }
     }
+    let count = items
+        .iter()
+        .find(|i| i.s("sk") == Some("FOLLOWERS"))
+        .and_then(|c| c.n("count"))
+        .unwrap_or(0);
+    let active = followers
+        .iter()
+        .filter(|f| f.bool("blocked") == Some(false))
+        .count();
+    assert_eq!(count, active as i64, "followerCount");
 }
 
 /// Nothing of the group is left: its partition, the members' index entries, the invitees'
@@ -244,6 +285,14 @@ pub async fn assert_no_trace(app: &TestApp, gid: &str, users: &[&User], invited:
         assert!(
             !exists(app, &keys::membership(&u.id, gid)).await,
             "orphan membership index"
+        );
+        assert!(
+            !exists(app, &keys::mute(&u.id, gid)).await,
+            "orphan mute flag"
+        );
+        assert!(
+            !exists(app, &statx_core::app::follow::blocked_key(&u.id, gid)).await,
+            "orphan block marker"
         );
     }
     for phone in invited {
@@ -288,6 +337,14 @@ macro_rules! groups_cases {
             concurrency::accept_races_group_deletion,
             account::export_covers_memberships_and_invitations,
             account::deletion_removes_memberships_invitations_and_sole_admin_groups,
+            follow::follow_flow_end_to_end,
+            follow::dead_links_answer_alike,
+            follow::max_uses_hold_under_concurrency,
+            follow::block_and_unblock,
+            follow::pseudonyms_are_per_group,
+            follow::chat_in_both_shapes,
+            follow::mute_flag,
+            follow::account_covers_follows_and_messages,
         );
     };
 }

@@ -264,7 +264,10 @@ pub async fn post(
         };
         match deps.store.transact(writes).await {
             Ok(()) => {
-                tracing::info!(thread = if tid == MAIN { "main" } else { "follower" }, "message posted");
+                tracing::info!(
+                    thread = if tid == MAIN { "main" } else { "follower" },
+                    "message posted"
+                );
                 return Ok(Message {
                     id: message_id(&key),
                     text: text.to_string(),
@@ -282,12 +285,7 @@ pub async fn post(
 }
 
 /// Create or touch the thread summary, conditional on its version.
-async fn thread_write(
-    deps: &Deps,
-    group_id: &str,
-    fid: &str,
-    at: &str,
-) -> Result<Write, Fault> {
+async fn thread_write(deps: &Deps, group_id: &str, fid: &str, at: &str) -> Result<Write, Fault> {
     let key = thread_key(group_id, fid);
     let (version, cond) = match deps.store.get(&key).await? {
         Some(t) => (t.version(), Cond::VersionIs(t.version())),
@@ -347,7 +345,9 @@ pub async fn threads(
         .collect();
     let followers = batch_get_all(
         deps,
-        ids.iter().map(|(id, _)| follower_key(group_id, id)).collect(),
+        ids.iter()
+            .map(|(id, _)| follower_key(group_id, id))
+            .collect(),
     )
     .await?;
     let mut out: Vec<Thread> = ids

@@ -156,8 +156,12 @@ pub async fn preview(
     token: &str,
 ) -> Result<(String, String, i64), GroupError> {
     let link = links::usable(deps, token).await?;
-    let (meta, _, fitem) = follow_state(deps, caller, &link.group_id).await?;
+    let (meta, index, fitem) = follow_state(deps, caller, &link.group_id).await?;
     if fitem.as_ref().is_some_and(|f| f.blocked) {
+        return Err(GroupError::NotFound);
+    }
+    // A used-up link previews only for those already in (following it again changes nothing).
+    if index.is_none() && link.max_uses.is_some_and(|m| link.uses >= m) {
         return Err(GroupError::NotFound);
     }
     let g = parse_meta(deps, &link.group_id, &meta)?;
@@ -294,7 +298,11 @@ async fn free_pseudonym(
 }
 
 /// The caller's follower record in a group they follow (anything else: `NotFound`).
-async fn mine(deps: &Deps, caller: &Caller, group_id: &str) -> Result<(Access, Follower), GroupError> {
+async fn mine(
+    deps: &Deps,
+    caller: &Caller,
+    group_id: &str,
+) -> Result<(Access, Follower), GroupError> {
     let a = reader_access(deps, caller, group_id).await?;
     if a.me.role != Role::Follower {
         return Err(GroupError::NotFound);

@@ -40,7 +40,12 @@ async fn all(deps: &Deps, pk: String, prefix: String) -> Result<Vec<Item>, Fault
     loop {
         let page = deps
             .store
-            .query(&Query::new(pk.clone()).prefix(prefix.clone()).limit(100).cursor(cursor))
+            .query(
+                &Query::new(pk.clone())
+                    .prefix(prefix.clone())
+                    .limit(100)
+                    .cursor(cursor),
+            )
             .await?;
         out.extend(page.items);
         match page.next {
@@ -180,7 +185,13 @@ pub async fn erase(deps: &Deps, caller: &Caller) -> Result<Value, Fault> {
         .filter_map(key_of)
         .collect();
     let muted = delete_all(deps, mutes).await?;
-    tracing::info!(messages, unfollowed, blocks, muted, "follow and chat data erased");
+    tracing::info!(
+        messages,
+        unfollowed,
+        blocks,
+        muted,
+        "follow and chat data erased"
+    );
     Ok(json!({
         "messagesDeleted": messages,
         "groupsUnfollowed": unfollowed,

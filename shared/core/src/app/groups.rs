@@ -315,7 +315,11 @@ pub async fn create(deps: &Deps, caller: &Caller, new: NewGroup) -> Result<Group
     let now = rfc3339(deps.clock.now());
     let gkey = keys::group_meta(&group_id);
     let crypto = deps.crypto.as_ref();
-    let kind = if new.public { KIND_PUBLIC } else { KIND_PRIVATE };
+    let kind = if new.public {
+        KIND_PUBLIC
+    } else {
+        KIND_PRIVATE
+    };
     let mut meta = item(
         &gkey,
         [

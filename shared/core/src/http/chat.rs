@@ -74,7 +74,9 @@ pub fn text(input: &str) -> Result<String, ApiError> {
             "text must have at most {TEXT_MAX} characters."
         )));
     }
-    if t.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+    if t.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
         return Err(ApiError::bad("text must not contain control characters."));
     }
     Ok(t.to_string())

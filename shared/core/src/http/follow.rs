@@ -37,7 +37,9 @@ struct LinkReply {
 }
 
 fn epoch_rfc3339(t: i64) -> String {
-    DateTime::from_timestamp(t, 0).map(rfc3339).unwrap_or_default()
+    DateTime::from_timestamp(t, 0)
+        .map(rfc3339)
+        .unwrap_or_default()
 }
 
 impl From<Link> for LinkReply {

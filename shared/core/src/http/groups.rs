@@ -40,10 +40,7 @@ pub(super) struct GroupReply {
 
 impl GroupReply {
     /// The reply with the follower count, for an admin of a public group.
-    pub(super) async fn with_followers(
-        deps: &crate::Deps,
-        v: GroupView,
-    ) -> Result<Self, ApiError> {
+    pub(super) async fn with_followers(deps: &crate::Deps, v: GroupView) -> Result<Self, ApiError> {
         let count = if v.role == Role::Admin && v.group.kind == KIND_PUBLIC {
             Some(crate::app::follow::count(deps, &v.group.id).await?)
         } else {
