@@ -100,8 +100,25 @@ pub async fn follow_flow_end_to_end(app: &TestApp) {
         format!("/v1/groups/{gid}/stats/{stat}"),
         format!("/v1/groups/{gid}/stats/{stat}/history"),
     ] {
-        expect(&get(app, &fan.creds, &path).await, StatusCode::OK);
+        let r = get(app, &fan.creds, &path).await;
+        expect(&r, StatusCode::OK);
+        // Followers see nothing of the members, not even who changed a stat.
+        assert!(
+            !r.text.contains("Pub Admin"),
+            "a member's name shown to a follower: {}",
+            r.text
+        );
     }
+    let s = expect(
+        &get(app, &fan.creds, &format!("/v1/groups/{gid}/stats/{stat}")).await,
+        StatusCode::OK,
+    );
+    assert_eq!(s["lastUpdatedBy"], "Group member");
+    let s = expect(
+        &get(app, &admin.creds, &format!("/v1/groups/{gid}/stats/{stat}")).await,
+        StatusCode::OK,
+    );
+    assert_eq!(s["lastUpdatedBy"], "Pub Admin");
     for path in [
         format!("/v1/groups/{gid}/members"),
         format!("/v1/groups/{gid}/followers"),

@@ -100,8 +100,9 @@ pub async fn list(
     limit: u32,
     cursor: Option<String>,
 ) -> Result<(Vec<Entry>, Option<String>), StatError> {
-    let (_, stat) = super::stats::read_any(deps, caller, group_id, stat_id).await?;
+    let (access, stat) = super::stats::read_any(deps, caller, group_id, stat_id).await?;
     stat.ok_or(StatError::NotFound)?;
+    let follower = access.me.role == super::groups::Role::Follower;
     let prefix = sk::history_prefix(stat_id);
     // Entries show `at` in whole seconds: the window covers whole seconds at both ends.
     let lo = from.map_or(0, |t| t.timestamp().max(0) * 1000);
@@ -133,10 +134,14 @@ pub async fn list(
     let entries = parsed
         .into_iter()
         .map(|(mut e, m)| {
-            e.by = names
-                .get(&m)
-                .cloned()
-                .unwrap_or_else(|| super::stats::FORMER_MEMBER.to_string());
+            e.by = if follower {
+                super::stats::HIDDEN_AUTHOR.to_string()
+            } else {
+                names
+                    .get(&m)
+                    .cloned()
+                    .unwrap_or_else(|| super::stats::FORMER_MEMBER.to_string())
+            };
             e
         })
         .collect();

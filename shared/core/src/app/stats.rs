@@ -282,8 +282,24 @@ pub async fn get(
     group_id: &str,
     stat_id: &str,
 ) -> Result<StatView, StatError> {
-    let (_, stat) = read_any(deps, caller, group_id, stat_id).await?;
-    Ok(view(deps, group_id, stat.ok_or(StatError::NotFound)?).await?)
+    let (access, stat) = read_any(deps, caller, group_id, stat_id).await?;
+    let v = view(deps, group_id, stat.ok_or(StatError::NotFound)?).await?;
+    Ok(hide_members(&access, vec![v]).remove(0))
+}
+
+/// What a follower sees of who changed a stat: never a member's name (followers see nothing of
+/// the members); admins and members see display names.
+pub const HIDDEN_AUTHOR: &str = "Group member";
+
+pub(crate) fn hide_members(access: &Access, mut views: Vec<StatView>) -> Vec<StatView> {
+    if access.me.role == super::groups::Role::Follower {
+        for v in &mut views {
+            if v.last_updated_by.is_some() {
+                v.last_updated_by = Some(HIDDEN_AUTHOR.to_string());
+            }
+        }
+    }
+    views
 }
 
 /// One page of the group's stats (in id order).
@@ -294,7 +310,7 @@ pub async fn list(
     limit: u32,
     cursor: Option<String>,
 ) -> Result<(Vec<StatView>, Option<String>), StatError> {
-    super::groups::reader_access(deps, caller, group_id).await?;
+    let access = super::groups::reader_access(deps, caller, group_id).await?;
     let page = deps
         .store
         .query(
@@ -309,7 +325,8 @@ pub async fn list(
         .iter()
         .map(|it| parse_stat(deps, group_id, it))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok((views(deps, group_id, stats).await?, page.next))
+    let views = views(deps, group_id, stats).await?;
+    Ok((hide_members(&access, views), page.next))
 }
 
 fn writes_hold(a: &Access, caller: &Caller) -> [Write; 2] {
