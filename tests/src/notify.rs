@@ -194,3 +194,59 @@ pub async fn chat_messages_push_to_the_others(kind: Kind) {
     );
     assert!(outbox(&app, &d_member).is_empty(), "the author was pushed");
 }
+
+/// A follower thread: the follower's message goes to the admins (not to other followers, not
+/// to plain members); an admin's reply goes to that follower only.
+pub async fn follower_thread_pushes_to_the_other_side(kind: Kind) {
+    use crate::groups::follow::{create_public_group, follow, link};
+    let app = crate::groups::test_app(kind).await;
+    let admin = user(&app, Some("Pat Admin")).await;
+    let member = user(&app, Some("Mo Member")).await;
+    let fan = user(&app, Some("Fan One")).await;
+    let other_fan = user(&app, Some("Fan Two")).await;
+    let gid = crate::groups::id(&create_public_group(&app, &admin, "Pub").await);
+    join(&app, &admin, &gid, &member).await;
+    let (_, token) = link(&app, &admin, &gid, json!({})).await;
+    let fid = follow(&app, &fan, &token).await;
+    follow(&app, &other_fan, &token).await;
+    let (d_admin, d_member, d_fan, d_other) = (
+        device(&app, &admin, "admin-token").await,
+        device(&app, &member, "member-token").await,
+        device(&app, &fan, "fan-token").await,
+        device(&app, &other_fan, "other-fan-token").await,
+    );
+    let mine = format!("/v1/groups/{gid}/threads/mine/messages");
+    let r = post(&app, &fan.creds, &mine, json!({"text": "hello admins"})).await;
+    assert!(r.status.is_success(), "{}", r.text);
+    let thread = format!("/v1/groups/{gid}/threads/{fid}/messages");
+    let r = post(&app, &admin.creds, &thread, json!({"text": "hello fan"})).await;
+    assert!(r.status.is_success(), "{}", r.text);
+    // The reply is the later change: once the fan has it, both were processed.
+    for _ in 0..200 {
+        if !outbox(&app, &d_fan).is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(outbox(&app, &d_fan).len(), 1, "the follower gets the reply");
+    assert_eq!(
+        outbox(&app, &d_admin).len(),
+        1,
+        "the admin gets the follower's message"
+    );
+    assert_eq!(outbox(&app, &d_admin)[0]["data"]["thread"], fid.as_str());
+    assert!(
+        outbox(&app, &d_member).is_empty(),
+        "plain members are not in follower threads"
+    );
+    assert!(
+        outbox(&app, &d_other).is_empty(),
+        "other followers see nothing of a thread"
+    );
+    for line in statx_local::read_push_outbox(&app.deps.config.data_dir) {
+        assert!(
+            !line.to_string().contains("hello"),
+            "a message text leaked into a push"
+        );
+    }
+}
