@@ -590,3 +590,69 @@ pub async fn account_covers_follows_and_messages(app: &TestApp) {
     );
     assert_consistent(app, &gid, &[&admin]).await;
 }
+
+/// An admin's replies in follower threads are theirs: exported with their data and erased with
+/// their account, while the group (with another admin) and the follower's own words stay.
+pub async fn admin_replies_go_with_the_admin_account(app: &TestApp) {
+    let admin = user(app, None).await;
+    let second = user(app, None).await;
+    let fan = user(app, None).await;
+    let gid = id(&create_public_group(app, &admin, "Replies").await);
+    let second_id = crate::groups::join(app, &admin, &gid, &second).await;
+    let path = format!("/v1/groups/{gid}/members/{second_id}");
+    let r = app
+        .call(
+            Method::PATCH,
+            &path,
+            Some(&json!({"role": "admin"}).to_string()),
+            Some(&admin.creds),
+        )
+        .await;
+    expect(&r, StatusCode::OK);
+    let (_, token) = link(app, &admin, &gid, json!({})).await;
+    let fid = follow(app, &fan, &token).await;
+    let mine = format!("/v1/groups/{gid}/threads/mine/messages");
+    expect(
+        &post(app, &fan.creds, &mine, json!({"text": "question"})).await,
+        StatusCode::CREATED,
+    );
+    let thread = format!("/v1/groups/{gid}/threads/{fid}/messages");
+    expect(
+        &post(app, &admin.creds, &thread, json!({"text": "the reply"})).await,
+        StatusCode::CREATED,
+    );
+
+    let export = expect(
+        &get(app, &admin.creds, "/v1/me/export").await,
+        StatusCode::OK,
+    );
+    let texts: Vec<&str> = export["follows"]["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["text"].as_str())
+        .collect();
+    assert_eq!(
+        texts,
+        vec!["the reply"],
+        "the admin's export lacks their reply"
+    );
+
+    let r = app
+        .call(
+            Method::DELETE,
+            "/v1/me",
+            Some(&json!({ "confirm": admin.phone }).to_string()),
+            Some(&admin.creds),
+        )
+        .await;
+    expect(&r, StatusCode::OK);
+    let seen = expect(&get(app, &second.creds, &thread).await, StatusCode::OK);
+    let left: Vec<&str> = seen["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["text"].as_str())
+        .collect();
+    assert_eq!(left, vec!["question"], "the deleted admin's reply survived");
+}

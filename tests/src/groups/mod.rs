@@ -345,6 +345,7 @@ macro_rules! groups_cases {
             follow::chat_in_both_shapes,
             follow::mute_flag,
             follow::account_covers_follows_and_messages,
+            follow::admin_replies_go_with_the_admin_account,
         );
     };
 }

@@ -67,12 +67,21 @@ async fn memberships(deps: &Deps, caller: &Caller) -> Result<Vec<Membership>, Fa
 }
 
 /// The thread a membership writes to: the group chat, or the follower's own thread.
-fn thread_of(m: &Membership) -> String {
+/// The threads the user may have written in: a follower their own thread; members the group
+/// chat; admins also every follower thread of the group (their replies).
+async fn threads_of(deps: &Deps, m: &Membership) -> Result<Vec<String>, Fault> {
     if m.role == Role::Follower {
-        m.member_id.clone()
-    } else {
-        MAIN.to_string()
+        return Ok(vec![m.member_id.clone()]);
     }
+    let mut threads = vec![MAIN.to_string()];
+    if m.role == Role::Admin {
+        for it in all(deps, keys::group_pk(&m.group_id), "THREAD#".into()).await? {
+            if let Some(fid) = it.s(SK).and_then(|s| s.strip_prefix("THREAD#")) {
+                threads.push(fid.to_string());
+            }
+        }
+    }
+    Ok(threads)
 }
 
 /// The caller's own messages in one thread.
@@ -108,14 +117,15 @@ pub async fn export(deps: &Deps, caller: &Caller) -> Result<Value, Fault> {
                 "followedAt": m.joined_at,
             }));
         }
-        let thread = thread_of(&m);
-        for msg in own_messages(deps, caller, &m.group_id, &thread).await? {
-            messages.push(json!({
-                "groupId": m.group_id,
-                "thread": if thread == MAIN { "group" } else { "admins" },
-                "sentAt": msg.sent_at,
-                "text": msg.text,
-            }));
+        for thread in threads_of(deps, &m).await? {
+            for msg in own_messages(deps, caller, &m.group_id, &thread).await? {
+                messages.push(json!({
+                    "groupId": m.group_id,
+                    "thread": if thread == MAIN { "group" } else { "admins" },
+                    "sentAt": msg.sent_at,
+                    "text": msg.text,
+                }));
+            }
         }
     }
     let mutes: Vec<Value> = all(deps, format!("USER#{}", caller.user_id), "MUTE#".into())
@@ -159,8 +169,10 @@ pub async fn erase(deps: &Deps, caller: &Caller) -> Result<Value, Fault> {
                 unfollowed += 1;
             }
         } else {
-            let own = own_messages(deps, caller, &m.group_id, MAIN).await?;
-            messages += delete_all(deps, own.into_iter().map(|s| s.key).collect()).await?;
+            for thread in threads_of(deps, &m).await? {
+                let own = own_messages(deps, caller, &m.group_id, &thread).await?;
+                messages += delete_all(deps, own.into_iter().map(|s| s.key).collect()).await?;
+            }
         }
     }
     for it in all(deps, format!("USER#{}", caller.user_id), "BLOCKED#".into()).await? {
