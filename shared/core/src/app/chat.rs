@@ -326,15 +326,7 @@ pub async fn threads(
     if a.group.kind != KIND_PUBLIC {
         return Err(GroupError::NotFound);
     }
-    let page = deps
-        .store
-        .query(
-            &Query::new(keys::group_pk(group_id))
-                .prefix("THREAD#")
-                .limit(limit)
-                .cursor(cursor),
-        )
-        .await?;
+    let page = super::groups::page_of(deps, group_id, "THREAD#", limit, cursor).await?;
     let ids: Vec<(String, String)> = page
         .items
         .iter()

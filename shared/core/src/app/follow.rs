@@ -28,7 +28,7 @@ use super::{keys, Fault};
 use crate::domain::ids;
 use crate::domain::time::rfc3339;
 use crate::ports::store::{item, SK};
-use crate::ports::{Cond, Item, ItemExt, Key, Query, StoreError, Value, Write};
+use crate::ports::{Cond, Item, ItemExt, Key, StoreError, Value, Write};
 use crate::Deps;
 
 pub fn follower_key(group_id: &str, follower_id: &str) -> Key {
@@ -390,15 +390,7 @@ pub async fn list(
     cursor: Option<String>,
 ) -> Result<(Vec<Follower>, Option<String>), GroupError> {
     access(deps, caller, group_id).await?.require_admin()?;
-    let page = deps
-        .store
-        .query(
-            &Query::new(keys::group_pk(group_id))
-                .prefix("FOLLOWER#")
-                .limit(limit)
-                .cursor(cursor),
-        )
-        .await?;
+    let page = super::groups::page_of(deps, group_id, "FOLLOWER#", limit, cursor).await?;
     let items = page
         .items
         .iter()

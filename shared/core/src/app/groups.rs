@@ -164,6 +164,22 @@ impl Access {
     }
 }
 
+/// One page of the group's items whose sort key starts with `prefix` (the admin lists:
+/// followers, links, threads).
+pub(crate) async fn page_of(
+    deps: &Deps,
+    group_id: &str,
+    prefix: &str,
+    limit: u32,
+    cursor: Option<String>,
+) -> Result<crate::ports::Page, crate::ports::StoreError> {
+    let q = crate::ports::Query::new(keys::group_pk(group_id))
+        .prefix(prefix)
+        .limit(limit)
+        .cursor(cursor);
+    deps.store.query(&q).await
+}
+
 /// Ids we issue are 128-bit base32 tokens; anything else cannot name a group, member or
 /// invitation and is refused before touching the store.
 pub fn is_id(s: &str) -> bool {

@@ -13,7 +13,7 @@ use crate::domain::ids;
 use crate::domain::time::rfc3339;
 use crate::ports::random::RandomExt;
 use crate::ports::store::{item, SK, TTL};
-use crate::ports::{Cond, Item, ItemExt, Key, Query, StoreError, Value, Write};
+use crate::ports::{Cond, Item, ItemExt, Key, StoreError, Value, Write};
 use crate::Deps;
 
 /// Blind-index kind of follow-link tokens.
@@ -194,15 +194,7 @@ pub async fn list(
     cursor: Option<String>,
 ) -> Result<(Vec<Link>, Option<String>), GroupError> {
     access(deps, caller, group_id).await?.require_admin()?;
-    let page = deps
-        .store
-        .query(
-            &Query::new(keys::group_pk(group_id))
-                .prefix("LINK#")
-                .limit(limit)
-                .cursor(cursor),
-        )
-        .await?;
+    let page = super::groups::page_of(deps, group_id, "LINK#", limit, cursor).await?;
     let mut out = Vec::with_capacity(page.items.len());
     let hashes: Vec<(String, String, &Item)> = page
         .items
