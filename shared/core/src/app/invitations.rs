@@ -15,7 +15,7 @@
 use chrono::{DateTime, Utc};
 
 use super::groups::{access, backoff, is_id, Access, GroupError, MAX_ATTEMPTS};
-use super::keys::{self, kind};
+use super::keys;
 use super::members::display_names;
 use super::sealed::{open, seal};
 use super::session::Caller;
@@ -84,9 +84,7 @@ pub async fn invite(
 ) -> Result<String, GroupError> {
     let mut a = may_invite(deps, caller, group_id).await?;
     count_invite(deps, caller).await?;
-    let phone_index = deps
-        .crypto
-        .blind_index(kind::PHONE, new.phone.as_str().as_bytes());
+    let phone_index = super::auth::phone_index(deps, &new.phone);
     let ikey = keys::invite(&phone_index, group_id);
     for attempt in 0..MAX_ATTEMPTS {
         if attempt > 0 {

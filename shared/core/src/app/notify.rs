@@ -109,25 +109,16 @@ async fn stat_changed(
         ]),
     };
     let mut out = Fanout::default();
-    for chunk in recipients.chunks(50) {
+    let recipients = not_muted(deps, group_id, recipients).await?;
+    for chunk in recipients.chunks(100) {
         let keys: Vec<Key> = chunk
             .iter()
-            .flat_map(|uid| {
-                [
-                    sk::settings(uid, group_id, &new.id),
-                    keys::mute(uid, group_id),
-                ]
-            })
+            .map(|uid| sk::settings(uid, group_id, &new.id))
             .collect();
         let found = deps.store.batch_get(&keys).await?;
-        let get = |k: &Key| found.iter().find(|i| key_of(i).as_ref() == Some(k));
-        for uid in chunk {
-            if get(&keys::mute(uid, group_id)).and_then(|m| m.bool("muted")) == Some(true) {
-                continue;
-            }
-            let skey = sk::settings(uid, group_id, &new.id);
-            let settings = match get(&skey) {
-                Some(it) => super::stat_settings::parse(it, &skey, deps)?,
+        for (uid, skey) in chunk.iter().zip(&keys) {
+            let settings = match super::groups::find(&found, skey) {
+                Some(it) => super::stat_settings::parse(it, skey, deps)?,
                 None => Settings::default(),
             };
             if wants(&settings, old, new) {
@@ -204,9 +195,7 @@ async fn not_muted(
         let keys: Vec<Key> = chunk.iter().map(|u| keys::mute(u, group_id)).collect();
         let found = deps.store.batch_get(&keys).await?;
         for (uid, k) in chunk.iter().zip(&keys) {
-            let muted = found
-                .iter()
-                .any(|i| key_of(i).as_ref() == Some(k) && i.bool("muted") == Some(true));
+            let muted = super::groups::find(&found, k).and_then(|m| m.bool("muted")) == Some(true);
             if !muted {
                 out.push(uid.clone());
             }

@@ -186,7 +186,7 @@ pub async fn clients_of(
     let mut out = Vec::new();
     for (id, api_key) in entries {
         let ckey = keys::client(&api_key);
-        let Some(client) = found.iter().find(|c| c.s("pk") == Some(ckey.pk.as_str())) else {
+        let Some(client) = super::groups::find(&found, &ckey) else {
             continue;
         };
         if !live(deps, client, now) {
