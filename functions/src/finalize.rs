@@ -1,7 +1,7 @@
 //! `finalize_attachment`: the S3 `Object Created` handler. The template delivers it through
 //! EventBridge (an S3 notification on the bucket would make a dependency cycle with the
 //! functions that name the bucket); the classic S3 notification shape (`Records`) is accepted
-//! too. Each object of our bucket is checked by `statx_core::app::attachments::finalize`.
+//! too. Each object of our bucket is checked by `statx_core::stats::attachments::finalize`.
 //! A fault is returned as an error, so Lambda retries the event and then sends it to the
 //! function's dead-letter queue.
 
@@ -9,7 +9,7 @@ use aws_lambda_events::event::eventbridge::EventBridgeEvent;
 use aws_lambda_events::event::s3::S3Event;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use statx_core::app::attachments::{self, Outcome};
+use statx_core::stats::attachments::{self, Outcome};
 use statx_core::Deps;
 
 /// `detail` of an EventBridge `Object Created` event from S3.
@@ -34,7 +34,7 @@ pub enum FinalizeError {
     #[error("not an S3 object-created event")]
     Shape,
     #[error(transparent)]
-    Fault(#[from] statx_core::app::Fault),
+    Fault(#[from] statx_core::Fault),
 }
 
 /// `(bucket, key)` of every object the event names. S3 notification keys are URL-encoded

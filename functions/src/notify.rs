@@ -1,11 +1,11 @@
-//! The `notify` function: DynamoDB Stream batches -> `statx_core::app::notify::on_change` per
+//! The `notify` function: DynamoDB Stream batches -> `statx_core::notify::on_change` per
 //! record. Records that fail are reported as batch item failures (the template sets
 //! `FunctionResponseTypes: [ReportBatchItemFailures]`), so only they are retried, then sent to
 //! the on-failure queue; the rest of the batch is not pushed twice.
 
 use serde_json::{json, Value};
 use statx_aws::stream::changes;
-use statx_core::app::notify::on_change;
+use statx_core::notify::on_change;
 use statx_core::Deps;
 
 /// Handle one stream event; returns the partial-batch response.

@@ -238,8 +238,8 @@ async fn blob_put(
         return blob_error(StatusCode::INTERNAL_SERVER_ERROR, "InternalError");
     }
     // The embedded store's "Object Created" hook.
-    if key.starts_with(statx_core::app::attachments::PENDING_PREFIX) {
-        if let Err(e) = statx_core::app::attachments::finalize(&s.deps, &key).await {
+    if key.starts_with(statx_core::stats::attachments::PENDING_PREFIX) {
+        if let Err(e) = statx_core::stats::attachments::finalize(&s.deps, &key).await {
             tracing::error!(cause = %e, "attachment finalize failed");
         }
     }
@@ -283,7 +283,7 @@ pub fn spawn_change_feed(
         loop {
             match feed.recv().await {
                 Ok(c) => {
-                    let outcome = statx_core::app::notify::on_change(
+                    let outcome = statx_core::notify::on_change(
                         &deps,
                         &c.key,
                         c.old.as_ref(),

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use chrono::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use statx_core::app::account::PARTS;
+use statx_core::account::PARTS;
 
 use crate::app::{unique_phone, Creds, Kind, Resp, TestApp};
 use crate::logs;

@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use statx_core::app::keys;
 use statx_core::ports::store::item;
 use statx_core::ports::{Cond, ItemStore, Value as V};
+use statx_core::store::keys;
 
 use crate::app::{Kind, TestApp};
 use crate::groups::{expect, join, post, user, User};

@@ -58,7 +58,7 @@ async fn every_event_runs_through_its_handler() {
 /// end-to-end finalize of real uploads is in the stats suites.
 #[tokio::test]
 async fn finalize_event_runs_through_its_handler() {
-    use statx_core::app::attachments::Outcome;
+    use statx_core::stats::attachments::Outcome;
     let (_dir, config, deps) = local_deps();
     let events = Path::new(env!("CARGO_MANIFEST_DIR")).join("../infra/events");
     for name in ["finalize_attachment"] {

@@ -1,5 +1,5 @@
 //! DynamoDB Stream records (as delivered to a Lambda, in DynamoDB JSON) to store items, so the
-//! `notify` function can hand each change to `statx_core::app::notify::on_change`.
+//! `notify` function can hand each change to `statx_core::notify::on_change`.
 
 use data_encoding::BASE64;
 use serde_json::Value as Json;

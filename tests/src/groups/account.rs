@@ -5,15 +5,15 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use statx_core::app::account::PARTS;
-use statx_core::app::keys;
-use statx_core::app::session::Caller;
+use statx_core::account::PARTS;
 use statx_core::domain::PhoneNumber;
+use statx_core::identity::session::Caller;
+use statx_core::store::keys;
 
 use super::*;
 use crate::app::{unique_phone, TestApp};
 
-fn groups_part() -> &'static statx_core::app::account::AccountPart {
+fn groups_part() -> &'static statx_core::identity::parts::AccountPart {
     PARTS
         .iter()
         .find(|p| p.name == "groups")

@@ -5,7 +5,7 @@
 use futures::future::join_all;
 use reqwest::StatusCode;
 use serde_json::json;
-use statx_core::app::keys;
+use statx_core::store::keys;
 
 use super::*;
 use crate::app::TestApp;

@@ -4,9 +4,9 @@
 use chrono::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use statx_core::app::keys;
 use statx_core::ports::store::item;
 use statx_core::ports::{Cond, ItemExt, Value as StoreValue};
+use statx_core::store::keys;
 
 use super::*;
 use crate::app::{unique_phone, TestApp};

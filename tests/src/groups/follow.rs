@@ -3,7 +3,7 @@
 use chrono::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use statx_core::app::keys;
+use statx_core::store::keys;
 
 use super::*;
 use crate::app::TestApp;
@@ -197,7 +197,7 @@ pub async fn follow_flow_end_to_end(app: &TestApp) {
     assert_no_trace(app, &gid, &[&admin, &fan], &[]).await;
     let h = app.deps.crypto.blind_index("follow-link", token.as_bytes());
     assert!(
-        !exists(app, &statx_core::app::links::link_key(&h)).await,
+        !exists(app, &statx_core::follow::links::link_key(&h)).await,
         "orphan link"
     );
     expect_error(

@@ -3,8 +3,8 @@
 
 use reqwest::StatusCode;
 use serde_json::json;
-use statx_core::app::keys;
 use statx_core::ports::{Cond, ItemExt, Value as StoreValue};
+use statx_core::store::keys;
 
 use super::*;
 use crate::app::{unique_phone, TestApp};
@@ -352,7 +352,7 @@ pub async fn full_group_is_refused(app: &TestApp) {
                 .unwrap();
         }
     };
-    set_count(statx_core::app::groups::MAX_MEMBERS).await;
+    set_count(statx_core::groups::MAX_MEMBERS).await;
     let r = post(
         app,
         &b.creds,

@@ -13,8 +13,8 @@ pub mod privacy;
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use statx_core::app::keys;
 use statx_core::ports::{Item, Key, Query};
+use statx_core::store::keys;
 
 use crate::app::{unique_phone, Creds, Kind, Resp, TestApp};
 
@@ -291,7 +291,7 @@ pub async fn assert_no_trace(app: &TestApp, gid: &str, users: &[&User], invited:
             "orphan mute flag"
         );
         assert!(
-            !exists(app, &statx_core::app::follow::blocked_key(&u.id, gid)).await,
+            !exists(app, &statx_core::follow::blocked_key(&u.id, gid)).await,
             "orphan block marker"
         );
     }

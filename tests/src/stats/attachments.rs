@@ -6,9 +6,9 @@
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use statx_core::app::attachments::{self, Outcome};
-use statx_core::app::stat_keys;
 use statx_core::ports::ItemExt;
+use statx_core::stats::attachments::{self, Outcome};
+use statx_core::store::keys;
 
 use super::*;
 use crate::app::TestApp;
@@ -70,7 +70,7 @@ pub async fn object_id(app: &TestApp, gid: &str, sid: &str, aid: &str) -> String
     let rec = app
         .deps
         .store
-        .get(&stat_keys::attachment(gid, sid, aid))
+        .get(&keys::attachment(gid, sid, aid))
         .await
         .unwrap()
         .expect("record");
@@ -183,7 +183,7 @@ pub async fn upload_finalize_download_delete(app: &TestApp) {
     let rec = app
         .deps
         .store
-        .get(&stat_keys::attachment(&gid, &sid, &aid))
+        .get(&keys::attachment(&gid, &sid, &aid))
         .await
         .unwrap()
         .unwrap();
@@ -221,7 +221,7 @@ pub async fn upload_finalize_download_delete(app: &TestApp) {
     assert!(app
         .deps
         .store
-        .get(&stat_keys::object_pointer(&obj))
+        .get(&keys::object_pointer(&obj))
         .await
         .unwrap()
         .is_none());

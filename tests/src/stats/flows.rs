@@ -2,8 +2,8 @@
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use statx_core::app::stat_keys;
 use statx_core::ports::{ItemExt, Query};
+use statx_core::store::keys;
 
 use super::*;
 use crate::app::TestApp;
@@ -185,7 +185,7 @@ pub async fn roles_admin_only_and_limits(app: &TestApp) {
     assert_eq!(seen.len(), 4);
     // 100 stats per group: the counter kept by the create/delete transactions says 4; make
     // it 99 (as if 95 more had been created), then one more fits and the next is refused.
-    let ckey = stat_keys::stat_count(&gid);
+    let ckey = keys::stat_count(&gid);
     let counter = app
         .deps
         .store
@@ -521,7 +521,7 @@ async fn gsi_settings(app: &TestApp, gid: &str) -> usize {
     app.deps
         .store
         .query(
-            &Query::new(stat_keys::settings_index_pk(gid))
+            &Query::new(keys::settings_index_pk(gid))
                 .index("GSI1")
                 .limit(100),
         )

@@ -24,3 +24,9 @@ pub fn is_token(s: &str, bytes: usize) -> bool {
             .decode(s.as_bytes())
             .is_ok_and(|d| d.len() == bytes)
 }
+
+/// Ids we issue are 128-bit base32 tokens; anything else cannot name a group, stat, member or
+/// invitation and is refused before touching the store.
+pub fn is_id(s: &str) -> bool {
+    is_token(s, 16)
+}

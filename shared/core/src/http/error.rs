@@ -5,16 +5,16 @@
 use http::StatusCode;
 use serde_json::json;
 
-use crate::app::account::DeleteError;
-use crate::app::devices::DeviceError;
-use crate::app::groups::GroupError;
-use crate::app::limits::LimitError;
-use crate::app::otp::CheckError;
-use crate::app::phone::ChangeError;
-use crate::app::session::{AuthError, RevokeError};
-use crate::app::stats::StatError;
-use crate::app::Fault;
+use crate::account::DeleteError;
+use crate::groups::GroupError;
+use crate::identity::devices::DeviceError;
+use crate::identity::limits::LimitError;
+use crate::identity::otp::CheckError;
+use crate::identity::phone_change::ChangeError;
+use crate::identity::session::{AuthError, RevokeError};
 use crate::ports::{BlobError, SmsError, StoreError};
+use crate::stats::StatError;
+use crate::Fault;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {

@@ -4,23 +4,11 @@
 //! `dispatch` never fails: every error becomes a JSON error response (a handler that returned
 //! `Err` to lambda_http would become an opaque 500).
 
-pub mod account;
-pub mod attachments;
-pub mod auth;
-pub mod chat;
 pub mod cursor;
-pub mod devices;
 pub mod error;
-pub mod follow;
-pub mod groups;
-pub mod invitations;
-pub mod me;
-pub mod members;
 pub mod request;
 pub mod response;
 pub mod routes;
-pub mod stat_extras;
-pub mod stats;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -30,7 +18,7 @@ use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use tracing::Instrument;
 
-use crate::app::session::{self, Caller};
+use crate::identity::session::{self, Caller};
 use crate::ports::random::RandomExt;
 use crate::Deps;
 pub use error::ApiError;

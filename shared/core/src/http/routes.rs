@@ -1,10 +1,12 @@
 //! The route table: the one list of endpoints. `template.yaml`, the binaries in
 //! `functions/src/bin/` and the local API server must agree with it exactly (tested).
 
-use super::{
-    account, attachments, auth, chat, devices, follow, groups, invitations, me, members,
-    stat_extras, stats, Handler,
-};
+use super::Handler;
+use crate::chat::handlers as chat;
+use crate::follow::handlers as follow;
+use crate::groups::handlers::{groups, invitations, members};
+use crate::identity::handlers::{clients as account, devices, login as auth, profile as me};
+use crate::stats::handlers::{attachments, extras as stat_extras, stats};
 
 pub struct Route {
     /// Lambda function (and binary) name.

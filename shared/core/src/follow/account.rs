@@ -1,0 +1,214 @@
+//! Issue 7's share of an account (`account::PARTS`, run before the groups part so that the
+//! memberships it walks still exist): follows, blocks, mutes and the user's own chat messages.
+//!
+//! Export lists the groups followed (with the pseudonym), mute flags and every message the user
+//! wrote. Erase **deletes** the user's messages (group chats: their own messages; follower
+//! threads: the whole thread, which existed only with them), unfollows, removes blocked-follower
+//! records (a new account is a new person to every group) and mute flags. Idempotent.
+
+use serde_json::{json, Value};
+
+use crate::chat::{self, thread_key, MAIN};
+use crate::follow::{blocked_key, drop_follower, follower_key, parse_follower};
+use crate::groups::{parse_membership, Membership, Role};
+use crate::identity::parts::{AccountPart, PartFuture};
+use crate::identity::session::Caller;
+use crate::ports::store::{key_of, SK};
+use crate::ports::{Cond, Item, ItemExt, Key, Query, Write};
+use crate::store::keys;
+use crate::store::sweep::transact_retrying;
+use crate::Deps;
+use crate::Fault;
+
+pub const PART: AccountPart = AccountPart {
+    name: "follows",
+    export: export_part,
+    erase: erase_part,
+};
+
+fn export_part<'a>(deps: &'a Deps, caller: &'a Caller) -> PartFuture<'a> {
+    Box::pin(export(deps, caller))
+}
+
+fn erase_part<'a>(deps: &'a Deps, caller: &'a Caller) -> PartFuture<'a> {
+    Box::pin(erase(deps, caller))
+}
+
+/// Every item of `pk` under `prefix` (all pages).
+async fn all(deps: &Deps, pk: String, prefix: String) -> Result<Vec<Item>, Fault> {
+    let mut out = Vec::new();
+    let mut cursor = None;
+    loop {
+        let page = deps
+            .store
+            .query(
+                &Query::new(pk.clone())
+                    .prefix(prefix.clone())
+                    .limit(100)
+                    .cursor(cursor),
+            )
+            .await?;
+        out.extend(page.items);
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => return Ok(out),
+        }
+    }
+}
+
+async fn memberships(deps: &Deps, caller: &Caller) -> Result<Vec<Membership>, Fault> {
+    all(deps, format!("USER#{}", caller.user_id), "GROUP#".into())
+        .await?
+        .iter()
+        .filter_map(|it| {
+            let gid = it.s(SK)?.strip_prefix("GROUP#")?.to_string();
+            Some(parse_membership(&gid, it))
+        })
+        .collect()
+}
+
+/// The thread a membership writes to: the group chat, or the follower's own thread.
+/// The threads the user may have written in: a follower their own thread; members the group
+/// chat; admins also every follower thread of the group (their replies).
+async fn threads_of(deps: &Deps, m: &Membership) -> Result<Vec<String>, Fault> {
+    if m.role == Role::Follower {
+        return Ok(vec![m.member_id.clone()]);
+    }
+    let mut threads = vec![MAIN.to_string()];
+    if m.role == Role::Admin {
+        for it in all(deps, keys::group_pk(&m.group_id), "THREAD#".into()).await? {
+            if let Some(fid) = it.s(SK).and_then(|s| s.strip_prefix("THREAD#")) {
+                threads.push(fid.to_string());
+            }
+        }
+    }
+    Ok(threads)
+}
+
+/// The caller's own messages in one thread.
+async fn own_messages(
+    deps: &Deps,
+    caller: &Caller,
+    group_id: &str,
+    thread: &str,
+) -> Result<Vec<chat::Stored>, Fault> {
+    let items = all(deps, keys::group_pk(group_id), chat::prefix(thread)).await?;
+    let mut out = Vec::new();
+    for it in &items {
+        if it.s("authorId") == Some(caller.user_id.as_str()) {
+            out.push(chat::parse(deps, group_id, it)?);
+        }
+    }
+    Ok(out)
+}
+
+pub async fn export(deps: &Deps, caller: &Caller) -> Result<Value, Fault> {
+    let mut follows = Vec::new();
+    let mut messages = Vec::new();
+    for m in memberships(deps, caller).await? {
+        if m.role == Role::Follower {
+            let f = deps
+                .store
+                .get(&follower_key(&m.group_id, &m.member_id))
+                .await?;
+            follows.push(json!({
+                "groupId": m.group_id,
+                "followerId": m.member_id,
+                "pseudonym": f.as_ref().and_then(|f| f.s("pseudonym")),
+                "followedAt": m.joined_at,
+            }));
+        }
+        for thread in threads_of(deps, &m).await? {
+            for msg in own_messages(deps, caller, &m.group_id, &thread).await? {
+                messages.push(json!({
+                    "groupId": m.group_id,
+                    "thread": if thread == MAIN { "group" } else { "admins" },
+                    "sentAt": msg.sent_at,
+                    "text": msg.text,
+                }));
+            }
+        }
+    }
+    let mutes: Vec<Value> = all(deps, format!("USER#{}", caller.user_id), "MUTE#".into())
+        .await?
+        .iter()
+        .map(|it| json!({"groupId": it.s("groupId"), "muted": it.bool("muted")}))
+        .collect();
+    Ok(json!({"follows": follows, "mutes": mutes, "messages": messages}))
+}
+
+fn delete(key: Key) -> Write {
+    Write::Delete {
+        key,
+        cond: Cond::None,
+    }
+}
+
+/// Delete keys, 25 per transaction.
+async fn delete_all(deps: &Deps, keys: Vec<Key>) -> Result<usize, Fault> {
+    let n = keys.len();
+    for chunk in keys.chunks(25) {
+        transact_retrying(deps, chunk.iter().cloned().map(delete).collect()).await?;
+    }
+    Ok(n)
+}
+
+/// A follower thread and its summary.
+async fn delete_thread(deps: &Deps, group_id: &str, fid: &str) -> Result<usize, Fault> {
+    let items = all(deps, keys::group_pk(group_id), chat::prefix(fid)).await?;
+    let mut doomed: Vec<Key> = items.iter().filter_map(key_of).collect();
+    doomed.push(thread_key(group_id, fid));
+    delete_all(deps, doomed).await
+}
+
+pub async fn erase(deps: &Deps, caller: &Caller) -> Result<Value, Fault> {
+    let (mut messages, mut unfollowed, mut blocks) = (0, 0, 0);
+    for m in memberships(deps, caller).await? {
+        if m.role == Role::Follower {
+            messages += delete_thread(deps, &m.group_id, &m.member_id).await?;
+            if drop_follower(deps, &m.group_id, &m.member_id).await? {
+                unfollowed += 1;
+            }
+        } else {
+            for thread in threads_of(deps, &m).await? {
+                let own = own_messages(deps, caller, &m.group_id, &thread).await?;
+                messages += delete_all(deps, own.into_iter().map(|s| s.key).collect()).await?;
+            }
+        }
+    }
+    for it in all(deps, format!("USER#{}", caller.user_id), "BLOCKED#".into()).await? {
+        let Some(gid) = it.s(SK).and_then(|s| s.strip_prefix("BLOCKED#")) else {
+            continue;
+        };
+        let mut doomed = vec![blocked_key(&caller.user_id, gid)];
+        if let Some(fid) = it.s("followerId") {
+            messages += delete_thread(deps, gid, fid).await?;
+            if let Some(f) = deps.store.get(&follower_key(gid, fid)).await? {
+                let f = parse_follower(&f)?;
+                doomed.push(crate::follow::pseudonym_key(gid, &f.pseudonym));
+            }
+            doomed.push(follower_key(gid, fid));
+        }
+        delete_all(deps, doomed).await?;
+        blocks += 1;
+    }
+    let mutes: Vec<Key> = all(deps, format!("USER#{}", caller.user_id), "MUTE#".into())
+        .await?
+        .iter()
+        .filter_map(key_of)
+        .collect();
+    let muted = delete_all(deps, mutes).await?;
+    tracing::info!(
+        messages,
+        unfollowed,
+        blocks,
+        muted,
+        "follow and chat data erased"
+    );
+    Ok(json!({
+        "messagesDeleted": messages,
+        "groupsUnfollowed": unfollowed,
+        "blocksRemoved": blocks,
+        "mutesRemoved": muted,
+    }))
+}

@@ -1,0 +1,553 @@
+//! Private groups (DESIGN.md §4, §6 rules 3 and 6): creation, listing, reading, settings and
+//! deletion, and `access`, the one authorization check every group-scoped use case starts with.
+//!
+//! A group is `GROUP#<gid>/META` (sealed name and description, settings, member and admin
+//! counts, version). Each member has `GROUP#<gid>/MEMBER#<memberId>` (user id, role) and the
+//! user's index entry `USER#<uid>/GROUP#<gid>` (role, member id). The two are only ever written
+//! together, in one transaction, and always carry the same `version`, so a condition on the
+//! index is a condition on the membership. Every change to the set of members or admins also
+//! updates META's counts conditional on META's version: concurrent changes are serialised and
+//! the last-admin rule cannot be raced. Deleting a group removes META first; every write that
+//! adds anything under (or pointing to) a group is conditional on META, so nothing can be added
+//! once a deletion has begun, and the sweep that follows leaves no orphans.
+//!
+//! Whatever a caller may not see or do answers `GroupError::NotFound`, exactly like a group id
+//! that does not exist.
+
+pub mod account;
+pub mod handlers;
+pub mod inbox;
+pub mod invitations;
+pub mod members;
+pub mod mute;
+
+use std::collections::HashMap;
+
+use crate::domain::ids::is_id;
+use crate::domain::time::rfc3339;
+use crate::identity::session::Caller;
+use crate::ports::random::RandomExt;
+use crate::ports::store::{item, SK};
+use crate::ports::{Cond, Item, ItemExt, Key, Query, StoreError, Value, Write};
+use crate::store::batch::batch_get_all;
+use crate::store::batch::find;
+use crate::store::keys;
+use crate::store::retry::backoff;
+use crate::store::retry::ATTEMPTS as MAX_ATTEMPTS;
+use crate::store::sealed::{open, seal};
+use crate::store::sweep;
+use crate::Deps;
+use crate::Fault;
+
+/// A group visible only to its members (the default).
+pub const KIND_PRIVATE: &str = "private";
+/// A group people may follow through a link (issue 7, `app::follow`).
+pub const KIND_PUBLIC: &str = "public";
+/// Members per group (accepting an invitation into a full group is refused).
+pub const MAX_MEMBERS: i64 = 500;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Admin,
+    Member,
+    /// Follows a public group through a link: reads it, never counted as a member, and refused
+    /// by `access` (only `reader_access` lets followers in).
+    Follower,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Member => "member",
+            Role::Follower => "follower",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "admin" => Some(Role::Admin),
+            "member" => Some(Role::Member),
+            "follower" => Some(Role::Follower),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum GroupError {
+    /// Unknown, or not visible to / not allowed for this caller: one answer for all.
+    #[error("not found")]
+    NotFound,
+    /// The change would break a rule of the group; the message is shown to the user.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    /// A per-user cap; retry after this many seconds.
+    #[error("throttled")]
+    Throttled { retry_after: u64 },
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
+impl From<StoreError> for GroupError {
+    fn from(e: StoreError) -> Self {
+        Self::Fault(e.into())
+    }
+}
+
+impl From<crate::ports::CryptoError> for GroupError {
+    fn from(e: crate::ports::CryptoError) -> Self {
+        Self::Fault(e.into())
+    }
+}
+
+/// A group as stored in META.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub created_at: String,
+    /// `KIND_PRIVATE` or `KIND_PUBLIC`.
+    pub kind: &'static str,
+    pub members_can_invite: bool,
+    pub member_count: i64,
+    pub admin_count: i64,
+    pub version: i64,
+}
+
+/// One user's membership of one group (the index entry `USER#<uid>/GROUP#<gid>`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Membership {
+    pub group_id: String,
+    pub role: Role,
+    pub member_id: String,
+    pub joined_at: String,
+    pub version: i64,
+}
+
+/// A group as one member sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupView {
+    pub group: Group,
+    pub role: Role,
+    pub member_id: String,
+}
+
+/// What an authorised caller may act on: the group and the caller's own membership.
+#[derive(Debug, Clone)]
+pub struct Access {
+    pub group: Group,
+    pub me: Membership,
+}
+
+impl Access {
+    pub fn is_admin(&self) -> bool {
+        self.me.role == Role::Admin
+    }
+
+    /// Admin-only operations answer a member exactly like a stranger.
+    pub fn require_admin(&self) -> Result<(), GroupError> {
+        if self.is_admin() {
+            Ok(())
+        } else {
+            Err(GroupError::NotFound)
+        }
+    }
+
+    /// A transaction write that holds only while the caller's membership (and so its role) is
+    /// still the one read here: authorization is checked again at commit time.
+    pub fn still_holds(&self, caller: &Caller) -> Write {
+        Write::Check {
+            key: keys::membership(&caller.user_id, &self.group.id),
+            cond: Cond::VersionIs(self.me.version),
+        }
+    }
+
+    pub fn view(&self) -> GroupView {
+        GroupView {
+            group: self.group.clone(),
+            role: self.me.role,
+            member_id: self.me.member_id.clone(),
+        }
+    }
+}
+
+pub(crate) fn parse_meta(deps: &Deps, group_id: &str, meta: &Item) -> Result<Group, Fault> {
+    let key = keys::group_meta(group_id);
+    let crypto = deps.crypto.as_ref();
+    Ok(Group {
+        id: group_id.to_string(),
+        name: open(crypto, meta, &key, "name")?.ok_or(Fault::Corrupt("group without name"))?,
+        description: open(crypto, meta, &key, "description")?.unwrap_or_default(),
+        created_at: meta.s("createdAt").unwrap_or_default().to_string(),
+        kind: if meta.s("kind") == Some(KIND_PUBLIC) {
+            KIND_PUBLIC
+        } else {
+            KIND_PRIVATE
+        },
+        members_can_invite: meta.bool("membersCanInvite").unwrap_or(false),
+        member_count: meta.n("memberCount").unwrap_or(0),
+        admin_count: meta.n("adminCount").unwrap_or(0),
+        version: meta.version(),
+    })
+}
+
+pub(crate) fn parse_membership(group_id: &str, index: &Item) -> Result<Membership, Fault> {
+    Ok(Membership {
+        group_id: group_id.to_string(),
+        role: index
+            .s("role")
+            .and_then(Role::parse)
+            .ok_or(Fault::Corrupt("membership without role"))?,
+        member_id: index
+            .s("memberId")
+            .ok_or(Fault::Corrupt("membership without member id"))?
+            .to_string(),
+        joined_at: index.s("joinedAt").unwrap_or_default().to_string(),
+        version: index.version(),
+    })
+}
+
+/// The caller's membership of `group_id` and the group, or `NotFound` (no such group, not a
+/// member, or a group being deleted). Followers are refused: they are not members.
+pub async fn access(deps: &Deps, caller: &Caller, group_id: &str) -> Result<Access, GroupError> {
+    let a = reader_access(deps, caller, group_id).await?;
+    if a.me.role == Role::Follower {
+        return Err(GroupError::NotFound);
+    }
+    Ok(a)
+}
+
+/// Like `access`, but followers are let in too: only for what followers may do (read the group,
+/// its stats and history, their own settings, mute, their chat thread).
+pub async fn reader_access(
+    deps: &Deps,
+    caller: &Caller,
+    group_id: &str,
+) -> Result<Access, GroupError> {
+    if !is_id(group_id) {
+        return Err(GroupError::NotFound);
+    }
+    let mkey = keys::membership(&caller.user_id, group_id);
+    let gkey = keys::group_meta(group_id);
+    let items = deps.store.batch_get(&[mkey.clone(), gkey.clone()]).await?;
+    let (Some(index), Some(meta)) = (find(&items, &mkey), find(&items, &gkey)) else {
+        return Err(GroupError::NotFound);
+    };
+    Ok(Access {
+        group: parse_meta(deps, group_id, meta)?,
+        me: parse_membership(group_id, index)?,
+    })
+}
+
+/// The two items of a new membership (the member and the user's index), version 1 both.
+pub(crate) fn new_member_writes(
+    deps: &Deps,
+    group_id: &str,
+    user_id: &str,
+    role: Role,
+    joined_at: &str,
+    invited_name: Option<&str>,
+) -> (String, [Write; 2]) {
+    let member_id = deps.random.id();
+    let mkey = keys::group_member(group_id, &member_id);
+    let mut member = item(
+        &mkey,
+        [
+            ("userId", Value::S(user_id.to_string())),
+            ("role", Value::S(role.as_str().into())),
+            ("joinedAt", Value::S(joined_at.to_string())),
+            ("version", Value::N(1)),
+        ],
+    );
+    if let Some(name) = invited_name {
+        member.insert(
+            "invitedName".into(),
+            seal(deps.crypto.as_ref(), &mkey, "invitedName", name),
+        );
+    }
+    let index = item(
+        &keys::membership(user_id, group_id),
+        [
+            ("role", Value::S(role.as_str().into())),
+            ("memberId", Value::S(member_id.clone())),
+            ("joinedAt", Value::S(joined_at.to_string())),
+            ("version", Value::N(1)),
+        ],
+    );
+    let writes = [
+        Write::Put {
+            item: member,
+            cond: Cond::NotExists,
+        },
+        Write::Put {
+            item: index,
+            cond: Cond::NotExists,
+        },
+    ];
+    (member_id, writes)
+}
+
+pub struct NewGroup {
+    pub name: String,
+    pub description: String,
+    pub members_can_invite: bool,
+    /// A public group (followers through links) rather than a private one.
+    pub public: bool,
+}
+
+/// Create a group (private, or public with its follower secret) with the caller as its admin:
+/// META, the member and the caller's index in one transaction.
+pub async fn create(deps: &Deps, caller: &Caller, new: NewGroup) -> Result<GroupView, GroupError> {
+    let group_id = deps.random.id();
+    let now = rfc3339(deps.clock.now());
+    let gkey = keys::group_meta(&group_id);
+    let crypto = deps.crypto.as_ref();
+    let kind = if new.public {
+        KIND_PUBLIC
+    } else {
+        KIND_PRIVATE
+    };
+    let mut meta = item(
+        &gkey,
+        [
+            ("name", seal(crypto, &gkey, "name", &new.name)),
+            (
+                "description",
+                seal(crypto, &gkey, "description", &new.description),
+            ),
+            ("kind", Value::S(kind.into())),
+            ("membersCanInvite", Value::Bool(new.members_can_invite)),
+            ("memberCount", Value::N(1)),
+            ("adminCount", Value::N(1)),
+            ("createdAt", Value::S(now.clone())),
+            ("version", Value::N(1)),
+        ],
+    );
+    if new.public {
+        add_secret(deps, &gkey, &mut meta);
+    }
+    let (member_id, member) =
+        new_member_writes(deps, &group_id, &caller.user_id, Role::Admin, &now, None);
+    let mut writes = vec![Write::Put {
+        item: meta,
+        cond: Cond::NotExists,
+    }];
+    writes.extend(member);
+    deps.store.transact(writes).await?;
+    tracing::info!("group created");
+    Ok(GroupView {
+        group: Group {
+            id: group_id,
+            name: new.name,
+            description: new.description,
+            created_at: now,
+            kind,
+            members_can_invite: new.members_can_invite,
+            member_count: 1,
+            admin_count: 1,
+            version: 1,
+        },
+        role: Role::Admin,
+        member_id,
+    })
+}
+
+pub struct GroupPage {
+    pub items: Vec<GroupView>,
+    /// The store's cursor (internal keys): the HTTP layer seals it before returning it.
+    pub next: Option<String>,
+}
+
+/// The caller's groups, one page of the caller's membership index.
+pub async fn list(
+    deps: &Deps,
+    caller: &Caller,
+    limit: u32,
+    cursor: Option<String>,
+) -> Result<GroupPage, GroupError> {
+    let page = deps
+        .store
+        .query(
+            &Query::new(format!("USER#{}", caller.user_id))
+                .prefix("GROUP#")
+                .limit(limit)
+                .cursor(cursor),
+        )
+        .await?;
+    let mut memberships = Vec::with_capacity(page.items.len());
+    for index in &page.items {
+        let Some(group_id) = index.s(SK).and_then(|sk| sk.strip_prefix("GROUP#")) else {
+            continue;
+        };
+        memberships.push(parse_membership(group_id, index)?);
+    }
+    let metas: HashMap<Key, Item> = batch_get_all(
+        deps,
+        memberships
+            .iter()
+            .map(|m| keys::group_meta(&m.group_id))
+            .collect(),
+    )
+    .await?;
+    let mut items = Vec::with_capacity(memberships.len());
+    for m in memberships {
+        let key = keys::group_meta(&m.group_id);
+        match metas.get(&key) {
+            Some(meta) => items.push(GroupView {
+                group: parse_meta(deps, &m.group_id, meta)?,
+                role: m.role,
+                member_id: m.member_id,
+            }),
+            None => finish_deletion(deps, &m.group_id).await?,
+        }
+    }
+    Ok(GroupPage {
+        items,
+        next: page.next,
+    })
+}
+
+/// A membership whose group has no META belongs to a deletion that was cut short (a fault
+/// after META went): confirm with a single, serialisable read, then complete the sweep.
+async fn finish_deletion(deps: &Deps, group_id: &str) -> Result<(), Fault> {
+    if deps.store.get(&keys::group_meta(group_id)).await?.is_none() {
+        tracing::warn!("completing an interrupted group deletion");
+        sweep::sweep(deps, group_id).await?;
+    }
+    Ok(())
+}
+
+/// The group as the caller sees it (followers included).
+pub async fn get(deps: &Deps, caller: &Caller, group_id: &str) -> Result<GroupView, GroupError> {
+    Ok(reader_access(deps, caller, group_id).await?.view())
+}
+
+/// Fields of a group an admin may change; `None` leaves a field as it is.
+#[derive(Default)]
+pub struct Changes {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub members_can_invite: Option<bool>,
+}
+
+/// Admin only. Conditional on META's version and on the caller still being an admin; retried
+/// on conflict, so concurrent changes of different fields are all kept.
+pub async fn update(
+    deps: &Deps,
+    caller: &Caller,
+    group_id: &str,
+    changes: Changes,
+) -> Result<GroupView, GroupError> {
+    let key = keys::group_meta(group_id);
+    let crypto = deps.crypto.as_ref();
+    for attempt in 0..MAX_ATTEMPTS {
+        let a = access(deps, caller, group_id).await?;
+        a.require_admin()?;
+        let mut view = a.view();
+        let mut set = Item::new();
+        if let Some(name) = &changes.name {
+            set.insert("name".into(), seal(crypto, &key, "name", name));
+            view.group.name = name.clone();
+        }
+        if let Some(description) = &changes.description {
+            set.insert(
+                "description".into(),
+                seal(crypto, &key, "description", description),
+            );
+            view.group.description = description.clone();
+        }
+        if let Some(flag) = changes.members_can_invite {
+            set.insert("membersCanInvite".into(), Value::Bool(flag));
+            view.group.members_can_invite = flag;
+        }
+        view.group.version += 1;
+        set.insert("version".into(), Value::N(view.group.version));
+        let writes = vec![
+            Write::Update {
+                key: key.clone(),
+                set,
+                remove: vec![],
+                cond: Cond::VersionIs(a.group.version),
+            },
+            a.still_holds(caller),
+        ];
+        match deps.store.transact(writes).await {
+            Ok(()) => {
+                tracing::info!("group updated");
+                return Ok(view);
+            }
+            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(Fault::Contention.into())
+}
+
+/// Admin only: delete the group and everything in it. META goes first, conditional on its
+/// version and on the caller still being an admin; then the sweep. When META is already gone
+/// (a deletion cut short), an admin's retry completes the sweep.
+pub async fn delete(deps: &Deps, caller: &Caller, group_id: &str) -> Result<(), GroupError> {
+    if !is_id(group_id) {
+        return Err(GroupError::NotFound);
+    }
+    for attempt in 0..MAX_ATTEMPTS {
+        let mkey = keys::membership(&caller.user_id, group_id);
+        let gkey = keys::group_meta(group_id);
+        let items = deps.store.batch_get(&[mkey.clone(), gkey.clone()]).await?;
+        let Some(index) = find(&items, &mkey) else {
+            return Err(GroupError::NotFound);
+        };
+        let me = parse_membership(group_id, index)?;
+        if me.role != Role::Admin {
+            return Err(GroupError::NotFound);
+        }
+        let Some(meta) = find(&items, &gkey) else {
+            sweep::sweep(deps, group_id).await?;
+            return Ok(());
+        };
+        let writes = vec![
+            Write::Delete {
+                key: gkey.clone(),
+                cond: Cond::VersionIs(meta.version()),
+            },
+            Write::Check {
+                key: mkey,
+                cond: Cond::VersionIs(me.version),
+            },
+        ];
+        match deps.store.transact(writes).await {
+            Ok(()) => {
+                let removed = sweep::sweep(deps, group_id).await?;
+                tracing::info!(items = removed + 1, "group deleted");
+                return Ok(());
+            }
+            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(Fault::Contention.into())
+}
+
+/// Put a fresh follower secret on a new public group's META.
+pub(crate) fn add_secret(deps: &Deps, meta_key: &Key, meta: &mut Item) {
+    let mut secret = [0u8; 32];
+    deps.random.fill(&mut secret);
+    let ctx = crate::store::keys::seal_context(meta_key, "followerSecret");
+    meta.insert(
+        "followerSecret".into(),
+        Value::B(deps.crypto.seal(&ctx, &secret)),
+    );
+}
+
+/// The group's follower secret (public groups only).
+pub(crate) fn secret(deps: &Deps, group_id: &str, meta: &Item) -> Result<Vec<u8>, Fault> {
+    let sealed = meta
+        .b("followerSecret")
+        .ok_or(Fault::Corrupt("public group without follower secret"))?;
+    let ctx = crate::store::keys::seal_context(
+        &crate::store::keys::group_meta(group_id),
+        "followerSecret",
+    );
+    Ok(deps.crypto.open(&ctx, sealed)?)
+}

@@ -1,0 +1,154 @@
+//! Stat history: one item per accepted value change (`keys::history`), written in the
+//! same transaction as the change, so history and the stat never disagree. The entry (value,
+//! items, currentIndex) is sealed; who made it is kept as the per-group member id and shown by
+//! the member's current display name (`stats::FORMER_MEMBER` once they have left).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::time::rfc3339;
+use crate::identity::session::Caller;
+use crate::ports::store::{item, SK};
+use crate::ports::{Cond, Item, ItemExt, Query, Value, Write};
+use crate::stats::values::StatItem;
+use crate::stats::{member_names, sweep_prefix, Stat, StatError};
+use crate::store::keys as sk;
+use crate::store::sealed::{open, seal};
+use crate::Deps;
+use crate::Fault;
+
+/// The sealed part of an entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Sealed {
+    value: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    items: Vec<StatItem>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    current_index: Option<usize>,
+}
+
+/// One history entry as the API shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub at: String,
+    pub value: String,
+    pub items: Vec<StatItem>,
+    pub current_index: Option<usize>,
+    pub by: String,
+    /// The stat version this change produced.
+    pub version: i64,
+}
+
+/// The history item for the value `s` now has (its `change_ms`, `version`, `by_member`).
+pub(crate) fn entry_write(deps: &Deps, group_id: &str, s: &Stat) -> Write {
+    let key = sk::history(group_id, &s.id, s.change_ms, s.version);
+    let sealed = Sealed {
+        value: s.content.value.clone(),
+        items: s.content.items.clone(),
+        current_index: s.content.current_index,
+    };
+    let json = serde_json::to_string(&sealed).unwrap_or_default();
+    let at = DateTime::<Utc>::from_timestamp_millis(s.change_ms)
+        .map(rfc3339)
+        .unwrap_or_default();
+    Write::Put {
+        item: item(
+            &key,
+            [
+                ("entry", seal(deps.crypto.as_ref(), &key, "entry", &json)),
+                ("at", Value::S(at)),
+                (
+                    "byMember",
+                    Value::S(s.by_member.clone().unwrap_or_default()),
+                ),
+                ("version", Value::N(s.version)),
+            ],
+        ),
+        cond: Cond::NotExists,
+    }
+}
+
+fn parse(deps: &Deps, group_id: &str, it: &Item) -> Result<(Entry, String), Fault> {
+    let sort = it.s(SK).ok_or(Fault::Corrupt("history key"))?;
+    let key = crate::ports::Key::new(crate::store::keys::group_pk(group_id), sort);
+    let json = open(deps.crypto.as_ref(), it, &key, "entry")?
+        .ok_or(Fault::Corrupt("history without entry"))?;
+    let s: Sealed = serde_json::from_str(&json).map_err(|_| Fault::Corrupt("history entry"))?;
+    Ok((
+        Entry {
+            at: it.s("at").unwrap_or_default().to_string(),
+            value: s.value,
+            items: s.items,
+            current_index: s.current_index,
+            by: String::new(),
+            version: it.version(),
+        },
+        it.s("byMember").unwrap_or_default().to_string(),
+    ))
+}
+
+/// One page of a stat's history, newest first, optionally within `[from, to]` (inclusive).
+#[allow(clippy::too_many_arguments)]
+pub async fn list(
+    deps: &Deps,
+    caller: &Caller,
+    group_id: &str,
+    stat_id: &str,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+    limit: u32,
+    cursor: Option<String>,
+) -> Result<(Vec<Entry>, Option<String>), StatError> {
+    let (access, stat) = crate::stats::read_any(deps, caller, group_id, stat_id).await?;
+    stat.ok_or(StatError::NotFound)?;
+    let follower = access.me.role == crate::groups::Role::Follower;
+    let prefix = sk::history_prefix(stat_id);
+    // Entries show `at` in whole seconds: the window covers whole seconds at both ends.
+    let lo = from.map_or(0, |t| t.timestamp().max(0) * 1000);
+    let hi = to.map_or(9_999_999_999_999, |t| t.timestamp().max(0) * 1000 + 999);
+    let page = deps
+        .store
+        .query(
+            &Query::new(crate::store::keys::group_pk(group_id))
+                .between(format!("{prefix}{lo:013}#"), format!("{prefix}{hi:013}#~"))
+                .descending()
+                .limit(limit)
+                .cursor(cursor),
+        )
+        .await?;
+    let parsed = page
+        .items
+        .iter()
+        .map(|it| parse(deps, group_id, it))
+        .collect::<Result<Vec<_>, _>>()?;
+    let names = member_names(
+        deps,
+        group_id,
+        parsed
+            .iter()
+            .map(|(_, m)| m.as_str())
+            .filter(|m| !m.is_empty()),
+    )
+    .await?;
+    let entries = parsed
+        .into_iter()
+        .map(|(mut e, m)| {
+            e.by = if follower {
+                crate::stats::HIDDEN_AUTHOR.to_string()
+            } else {
+                names
+                    .get(&m)
+                    .cloned()
+                    .unwrap_or_else(|| crate::stats::FORMER_MEMBER.to_string())
+            };
+            e
+        })
+        .collect();
+    Ok((entries, page.next))
+}
+
+/// Delete the stat's whole history.
+pub(crate) async fn sweep(deps: &Deps, group_id: &str, stat_id: &str) -> Result<usize, Fault> {
+    sweep_prefix(deps, group_id, &sk::history_prefix(stat_id)).await
+}

@@ -1,0 +1,102 @@
+//! Deleting a group's data: every item of its partition `GROUP#<gid>` (members, invitations,
+//! and whatever later features store there — stats, history, chat) plus the items elsewhere
+//! that point into it: each member's and follower's index `USER#<uid>/GROUP#<gid>`, mute flag
+//! `USER#<uid>/MUTE#<gid>` and block marker `USER#<uid>/BLOCKED#<gid>`, each follow link's lookup
+//! `LINK#<hash>/LINK`, and each pending invitation's `INVITE#<phone>/GROUP#<gid>`.
+//!
+//! Callers delete META first (that is what makes the group gone: every writer that adds to a
+//! group is conditional on META), then `sweep`. A feature that stores items outside the group
+//! partition, or blobs, must add their removal here: attachments (their object pointers and
+//! objects) and everyone's stat settings (found through GSI1) are.
+
+use std::collections::BTreeSet;
+
+use crate::ports::store::key_of;
+use crate::ports::{Cond, ItemExt, Query, StoreError, Write};
+use crate::store::keys;
+use crate::Deps;
+use crate::Fault;
+
+/// Items read per page (a follower brings three more deletes), so at most 100 per transaction.
+const PAGE: u32 = 25;
+const ATTEMPTS: usize = 8;
+
+/// Delete META (if still there), then sweep.
+pub async fn purge(deps: &Deps, group_id: &str) -> Result<usize, Fault> {
+    deps.store
+        .delete(&keys::group_meta(group_id), Cond::None)
+        .await?;
+    Ok(sweep(deps, group_id).await? + 1)
+}
+
+/// Remove every remaining item of the group and everything pointing into it. Idempotent; safe
+/// to run concurrently with itself. Returns the number of group items removed.
+pub async fn sweep(deps: &Deps, group_id: &str) -> Result<usize, Fault> {
+    let pk = keys::group_pk(group_id);
+    let mut removed = 0;
+    let mut cursor = None;
+    loop {
+        let page = deps
+            .store
+            .query(&Query::new(pk.clone()).limit(PAGE).cursor(cursor))
+            .await?;
+        // A set: two invitation records may point at one invitee item (an expired one not yet
+        // removed by TTL next to its replacement), and a transaction may not name a key twice.
+        let mut doomed = BTreeSet::new();
+        for it in &page.items {
+            let Some(key) = key_of(it) else { continue };
+            if key.sk.starts_with("MEMBER#") || key.sk.starts_with("FOLLOWER#") {
+                if let Some(user_id) = it.s("userId") {
+                    doomed.insert(keys::membership(user_id, group_id));
+                    doomed.insert(keys::mute(user_id, group_id));
+                    doomed.insert(crate::follow::blocked_key(user_id, group_id));
+                }
+            } else if key.sk.starts_with("LINK#") {
+                if let Some(hash) = it.s("hash") {
+                    doomed.insert(crate::follow::links::link_key(hash));
+                }
+            } else if key.sk.starts_with("INVITATION#") {
+                if let Some(phone_index) = it.s("phoneIndex") {
+                    doomed.insert(keys::invite(phone_index, group_id));
+                }
+            } else if key.sk.starts_with("ATT#") {
+                doomed.extend(crate::stats::attachments::pointer_of(it));
+            }
+            doomed.insert(key);
+        }
+        // Attachment objects first: no record is gone while its object lives on.
+        crate::stats::attachments::purge_objects(deps, &page.items).await?;
+        if !doomed.is_empty() {
+            transact_retrying(deps, doomed.into_iter().map(delete).collect()).await?;
+        }
+        removed += page.items.len();
+        match page.next {
+            Some(next) => cursor = Some(next),
+            None => break,
+        }
+    }
+    // Everyone's stat settings for the group live in their own partitions (GSI1 finds them).
+    crate::stats::settings::sweep(deps, group_id, None).await?;
+    Ok(removed)
+}
+
+fn delete(key: crate::ports::Key) -> Write {
+    Write::Delete {
+        key,
+        cond: Cond::None,
+    }
+}
+
+/// Unconditional deletes only fail on a conflicting concurrent transaction: try again.
+pub(crate) async fn transact_retrying(deps: &Deps, writes: Vec<Write>) -> Result<(), Fault> {
+    for attempt in 0..ATTEMPTS {
+        match deps.store.transact(writes.clone()).await {
+            Ok(()) => return Ok(()),
+            Err(StoreError::TransactionCanceled { .. }) => {
+                crate::store::retry::backoff(deps, attempt).await
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(Fault::Contention)
+}
