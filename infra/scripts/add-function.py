@@ -65,10 +65,6 @@ block = f'''  {camel}Function:
     Properties:
       FunctionName:
         Fn::Sub: "statx-${{Stage}}-{name}"
-      CodeUri: .
-      Handler: bootstrap
-      Runtime: provided.al2023
-      Architectures: [arm64]
       LoggingConfig:
         LogGroup:
           Ref: {camel}LogGroup
