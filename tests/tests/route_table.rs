@@ -178,7 +178,7 @@ async fn local_server_serves_every_route() {
     for r in ROUTES {
         let method = Method::from_bytes(r.method.as_bytes()).unwrap();
         let resp = app.call(method, r.path, None, None).await;
-        let expected = if r.auth {
+        let expected = if r.handler.needs_auth() {
             StatusCode::UNAUTHORIZED
         } else {
             StatusCode::BAD_REQUEST
@@ -200,7 +200,8 @@ fn openapi_matches_route_table() {
             let route = ROUTES.iter().find(|r| r.function == function);
             if let Some(r) = route {
                 assert_eq!(
-                    public, !r.auth,
+                    public,
+                    !r.handler.needs_auth(),
                     "{function}: security must match the route's auth"
                 );
             }

@@ -208,7 +208,7 @@ pub async fn every_route_is_classified(_app: &TestApp) {
             "{r:?} is group-scoped but not in the isolation matrix: classify it"
         );
         assert!(
-            r.auth,
+            r.handler.needs_auth(),
             "{r:?}: a group-scoped route must require credentials"
         );
         body(r);

@@ -3,6 +3,8 @@
 //! (`DELETE /v1/me`) call every part. A feature that forgets to register is caught by the
 //! export/deletion tests, which create data in every feature and check nothing survives.
 
+pub mod handlers;
+
 use serde_json::Value;
 
 use crate::identity::parts::AccountPart;

@@ -7,10 +7,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::chat::{self, Message, Thread, TEXT_MAX};
-use crate::groups::handlers::groups::group_id;
+use crate::domain::ids::{GroupId, ThreadId};
 use crate::groups::mute;
 use crate::http::cursor::{self, ListReply};
-use crate::http::{request, ApiError, Ctx, HandlerFuture, Reply};
+use crate::http::{request, ApiError, Authed, Reply};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -82,9 +82,9 @@ pub fn text(input: &str) -> Result<String, ApiError> {
     Ok(t.to_string())
 }
 
-async fn list(ctx: Ctx, thread: Option<String>) -> Result<Reply, ApiError> {
-    let caller = ctx.caller()?;
-    let gid = group_id(&ctx)?;
+async fn list(ctx: Authed, thread: Option<String>) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let gid = ctx.path::<GroupId>()?;
     let scope = format!(
         "chat|{gid}|{}|{}",
         thread.as_deref().unwrap_or(chat::MAIN),
@@ -97,62 +97,50 @@ async fn list(ctx: Ctx, thread: Option<String>) -> Result<Reply, ApiError> {
     Reply::ok(ListReply::new(&ctx.deps, &scope, data, next))
 }
 
-async fn post(ctx: Ctx, thread: Option<String>) -> Result<Reply, ApiError> {
-    let caller = ctx.caller()?;
-    let gid = group_id(&ctx)?;
+async fn post(ctx: Authed, thread: Option<String>) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let gid = ctx.path::<GroupId>()?;
     let body: MessageBody = request::json(&ctx.req)?;
     let text = text(&body.text)?;
     let m = chat::post(&ctx.deps, caller, &gid, thread.as_deref(), &text).await?;
     Reply::created(MessageReply::from(m))
 }
 
-fn thread_id(ctx: &Ctx) -> Result<String, ApiError> {
-    request::path_param(&ctx.req, "threadId")
+pub async fn list_messages(ctx: Authed) -> Result<Reply, ApiError> {
+    list(ctx, None).await
 }
 
-pub fn list_messages(ctx: Ctx) -> HandlerFuture {
-    Box::pin(list(ctx, None))
+pub async fn post_message(ctx: Authed) -> Result<Reply, ApiError> {
+    post(ctx, None).await
 }
 
-pub fn post_message(ctx: Ctx) -> HandlerFuture {
-    Box::pin(post(ctx, None))
+pub async fn list_my_thread_messages(ctx: Authed) -> Result<Reply, ApiError> {
+    list(ctx, Some("mine".into())).await
 }
 
-pub fn list_my_thread_messages(ctx: Ctx) -> HandlerFuture {
-    Box::pin(list(ctx, Some("mine".into())))
+pub async fn post_my_thread_message(ctx: Authed) -> Result<Reply, ApiError> {
+    post(ctx, Some("mine".into())).await
 }
 
-pub fn post_my_thread_message(ctx: Ctx) -> HandlerFuture {
-    Box::pin(post(ctx, Some("mine".into())))
+pub async fn list_threads(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let gid = ctx.path::<GroupId>()?;
+    let scope = format!("threads|{gid}|{}", caller.user_id);
+    let (limit, after) = cursor::page(&ctx, &scope)?;
+    let (items, next) = chat::threads(&ctx.deps, caller, &gid, limit, after).await?;
+    let data = items.into_iter().map(ThreadReply::from).collect();
+    Reply::ok(ListReply::new(&ctx.deps, &scope, data, next))
 }
 
-pub fn list_threads(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let gid = group_id(&ctx)?;
-        let scope = format!("threads|{gid}|{}", caller.user_id);
-        let (limit, after) = cursor::page(&ctx, &scope)?;
-        let (items, next) = chat::threads(&ctx.deps, caller, &gid, limit, after).await?;
-        let data = items.into_iter().map(ThreadReply::from).collect();
-        Reply::ok(ListReply::new(&ctx.deps, &scope, data, next))
-    })
+pub async fn list_thread_messages(ctx: Authed) -> Result<Reply, ApiError> {
+    // A follower's id ("mine" is its own route and never parses as an id).
+    let id = ctx.path::<ThreadId>()?;
+    list(ctx, Some(id.into_string())).await
 }
 
-pub fn list_thread_messages(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let id = thread_id(&ctx)?;
-        // "mine" is its own route; here it can only be a follower id.
-        let id = if id == "mine" { "-".into() } else { id };
-        list(ctx, Some(id)).await
-    })
-}
-
-pub fn post_thread_message(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let id = thread_id(&ctx)?;
-        let id = if id == "mine" { "-".into() } else { id };
-        post(ctx, Some(id)).await
-    })
+pub async fn post_thread_message(ctx: Authed) -> Result<Reply, ApiError> {
+    let id = ctx.path::<ThreadId>()?;
+    post(ctx, Some(id.into_string())).await
 }
 
 #[derive(Deserialize)]
@@ -161,12 +149,10 @@ struct MuteBody {
     muted: bool,
 }
 
-pub fn mute_group(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let gid = group_id(&ctx)?;
-        let body: MuteBody = request::json(&ctx.req)?;
-        let muted = mute::set(&ctx.deps, caller, &gid, body.muted).await?;
-        Reply::ok(json!({ "muted": muted }))
-    })
+pub async fn mute_group(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let gid = ctx.path::<GroupId>()?;
+    let body: MuteBody = request::json(&ctx.req)?;
+    let muted = mute::set(&ctx.deps, caller, &gid, body.muted).await?;
+    Reply::ok(json!({ "muted": muted }))
 }

@@ -1,5 +1,6 @@
 //! Domain types: values that cannot hold invalid data once constructed.
 
+pub mod caller;
 pub mod ids;
 pub mod phone;
 pub mod stat;

@@ -7,12 +7,13 @@ use chrono::DateTime;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use crate::domain::ids::{FollowerId, GroupId, LinkId};
 use crate::domain::time::rfc3339;
 use crate::follow::links::{self, Link};
 use crate::follow::{self, Follower};
-use crate::groups::handlers::groups::{group_id, GroupReply};
+use crate::groups::handlers::groups::GroupReply;
 use crate::http::cursor::{self, ListReply};
-use crate::http::{request, ApiError, Ctx, HandlerFuture, Reply};
+use crate::http::{request, ApiError, Authed, Ctx, Reply};
 
 /// Largest `maxUses` accepted.
 pub const MAX_USES: i64 = 1_000_000;
@@ -79,123 +80,113 @@ pub fn link_url(token: &str) -> String {
     format!("/v1/follow/{token}")
 }
 
-pub fn create_follow_link(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let gid = group_id(&ctx)?;
-        let body: LinkBody = request::json(&ctx.req)?;
-        let now = ctx.deps.clock.now().timestamp();
-        let expires_at = body
-            .expires_at
-            .as_deref()
-            .map(|s| {
-                DateTime::parse_from_rfc3339(s)
-                    .map(|t| t.timestamp())
-                    .map_err(|_| ApiError::bad("expiresAt must be an RFC 3339 time."))
-            })
-            .transpose()?;
-        if expires_at.is_some_and(|e| e <= now) {
-            return Err(ApiError::bad("expiresAt must be in the future."));
-        }
-        if body.max_uses.is_some_and(|m| !(1..=MAX_USES).contains(&m)) {
-            return Err(ApiError::bad(format!(
-                "maxUses must be a whole number from 1 to {MAX_USES}."
-            )));
-        }
-        let c = links::create(&ctx.deps, caller, &gid, expires_at, body.max_uses).await?;
-        Reply::created(json!({
-            "id": c.link.id,
-            "url": link_url(&c.token),
-            "token": c.token,
-            "createdAt": c.link.created_at,
-            "expiresAt": c.link.expires_at.map(epoch_rfc3339),
-            "maxUses": c.link.max_uses,
-        }))
-    })
+pub async fn create_follow_link(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let gid = ctx.path::<GroupId>()?;
+    let body: LinkBody = request::json(&ctx.req)?;
+    let now = ctx.deps.clock.now().timestamp();
+    let expires_at = body
+        .expires_at
+        .as_deref()
+        .map(|s| {
+            DateTime::parse_from_rfc3339(s)
+                .map(|t| t.timestamp())
+                .map_err(|_| ApiError::bad("expiresAt must be an RFC 3339 time."))
+        })
+        .transpose()?;
+    if expires_at.is_some_and(|e| e <= now) {
+        return Err(ApiError::bad("expiresAt must be in the future."));
+    }
+    if body.max_uses.is_some_and(|m| !(1..=MAX_USES).contains(&m)) {
+        return Err(ApiError::bad(format!(
+            "maxUses must be a whole number from 1 to {MAX_USES}."
+        )));
+    }
+    let c = links::create(&ctx.deps, caller, &gid, expires_at, body.max_uses).await?;
+    Reply::created(json!({
+        "id": c.link.id,
+        "url": link_url(&c.token),
+        "token": c.token,
+        "createdAt": c.link.created_at,
+        "expiresAt": c.link.expires_at.map(epoch_rfc3339),
+        "maxUses": c.link.max_uses,
+    }))
 }
 
-pub fn list_follow_links(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let gid = group_id(&ctx)?;
-        let scope = format!("links|{gid}|{}", caller.user_id);
-        let (limit, after) = cursor::page(&ctx, &scope)?;
-        let (items, next) = links::list(&ctx.deps, caller, &gid, limit, after).await?;
-        let data = items.into_iter().map(LinkReply::from).collect();
-        Reply::ok(ListReply::new(&ctx.deps, &scope, data, next))
-    })
+pub async fn list_follow_links(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let gid = ctx.path::<GroupId>()?;
+    let scope = format!("links|{gid}|{}", caller.user_id);
+    let (limit, after) = cursor::page(&ctx, &scope)?;
+    let (items, next) = links::list(&ctx.deps, caller, &gid, limit, after).await?;
+    let data = items.into_iter().map(LinkReply::from).collect();
+    Reply::ok(ListReply::new(&ctx.deps, &scope, data, next))
 }
 
-pub fn delete_follow_link(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let gid = group_id(&ctx)?;
-        let link_id = request::path_param(&ctx.req, "linkId")?;
-        links::revoke(&ctx.deps, caller, &gid, &link_id).await?;
-        Reply::ok(json!({ "deleted": true }))
-    })
+pub async fn delete_follow_link(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let gid = ctx.path::<GroupId>()?;
+    let link_id = ctx.path::<LinkId>()?;
+    links::revoke(&ctx.deps, caller, &gid, &link_id).await?;
+    Reply::ok(json!({ "deleted": true }))
 }
 
 fn token(ctx: &Ctx) -> Result<String, ApiError> {
     request::path_param(&ctx.req, "token")
 }
 
-pub fn preview_follow(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let (name, description, stats) = follow::preview(&ctx.deps, caller, &token(&ctx)?).await?;
-        Reply::ok(json!({
-            "groupName": name,
-            "description": description,
-            "statCount": stats,
-        }))
-    })
+pub async fn preview_follow(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let (name, description, stats) = follow::preview(&ctx.deps, caller, &token(&ctx)?).await?;
+    Reply::ok(json!({
+        "groupName": name,
+        "description": description,
+        "statCount": stats,
+    }))
 }
 
-pub fn follow_group(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let view = follow::follow(&ctx.deps, caller, &token(&ctx)?).await?;
-        Reply::ok(GroupReply::from(view))
-    })
+pub async fn follow_group(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let view = follow::follow(&ctx.deps, caller, &token(&ctx)?).await?;
+    Reply::ok(GroupReply::from(view))
 }
 
-pub fn unfollow_group(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        follow::unfollow(&ctx.deps, caller, &group_id(&ctx)?).await?;
-        Reply::ok(json!({ "following": false }))
-    })
+pub async fn unfollow_group(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    follow::unfollow(&ctx.deps, caller, &ctx.path::<GroupId>()?).await?;
+    Reply::ok(json!({ "following": false }))
 }
 
-pub fn list_followers(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let gid = group_id(&ctx)?;
-        let scope = format!("followers|{gid}|{}", caller.user_id);
-        let (limit, after) = cursor::page(&ctx, &scope)?;
-        let (items, next) = follow::list(&ctx.deps, caller, &gid, limit, after).await?;
-        let data = items.into_iter().map(FollowerReply::from).collect();
-        Reply::ok(ListReply::new(&ctx.deps, &scope, data, next))
-    })
+pub async fn list_followers(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let gid = ctx.path::<GroupId>()?;
+    let scope = format!("followers|{gid}|{}", caller.user_id);
+    let (limit, after) = cursor::page(&ctx, &scope)?;
+    let (items, next) = follow::list(&ctx.deps, caller, &gid, limit, after).await?;
+    let data = items.into_iter().map(FollowerReply::from).collect();
+    Reply::ok(ListReply::new(&ctx.deps, &scope, data, next))
 }
 
-fn follower_id(ctx: &Ctx) -> Result<String, ApiError> {
-    request::path_param(&ctx.req, "followerId")
+pub async fn block_follower(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let f = follow::block(
+        &ctx.deps,
+        caller,
+        &ctx.path::<GroupId>()?,
+        &ctx.path::<FollowerId>()?,
+    )
+    .await?;
+    Reply::ok(FollowerReply::from(f))
 }
 
-pub fn block_follower(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let f = follow::block(&ctx.deps, caller, &group_id(&ctx)?, &follower_id(&ctx)?).await?;
-        Reply::ok(FollowerReply::from(f))
-    })
-}
-
-pub fn unblock_follower(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let f = follow::unblock(&ctx.deps, caller, &group_id(&ctx)?, &follower_id(&ctx)?).await?;
-        Reply::ok(FollowerReply::from(f))
-    })
+pub async fn unblock_follower(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let f = follow::unblock(
+        &ctx.deps,
+        caller,
+        &ctx.path::<GroupId>()?,
+        &ctx.path::<FollowerId>()?,
+    )
+    .await?;
+    Reply::ok(FollowerReply::from(f))
 }

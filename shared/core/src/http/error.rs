@@ -1,19 +1,12 @@
-//! The one error -> status table. Every failure of every handler ends here; the JSON body is
+//! The one status table: every failure of every handler ends as one of these variants (each
+//! feature maps its own error enum onto them, next to its handlers, never to a lower status); the JSON body is
 //! `{"error": {"code": "...", "message": "..."}}` and never holds secrets or user data
 //! (clients show it verbatim). Internal causes are logged here, without user data.
 
 use http::StatusCode;
 use serde_json::json;
 
-use crate::account::DeleteError;
-use crate::groups::GroupError;
-use crate::identity::devices::DeviceError;
-use crate::identity::limits::LimitError;
-use crate::identity::otp::CheckError;
-use crate::identity::phone_change::ChangeError;
-use crate::identity::session::{AuthError, RevokeError};
 use crate::ports::{BlobError, SmsError, StoreError};
-use crate::stats::StatError;
 use crate::Fault;
 
 #[derive(Debug, thiserror::Error)]
@@ -133,97 +126,5 @@ impl From<Fault> for ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         Fault::from(e).into()
-    }
-}
-
-impl From<LimitError> for ApiError {
-    fn from(e: LimitError) -> Self {
-        match e {
-            LimitError::Throttled { retry_after } => Self::TooManyRequests(retry_after),
-            LimitError::Breaker { retry_after } => Self::SmsUnavailable(retry_after),
-            LimitError::Fault(f) => f.into(),
-        }
-    }
-}
-
-impl From<DeviceError> for ApiError {
-    fn from(e: DeviceError) -> Self {
-        match e {
-            DeviceError::TooMany => Self::bad("Too many devices: remove one first."),
-            DeviceError::Platform => Self::bad("Push is not configured for that platform."),
-            DeviceError::NotFound => Self::NotFound,
-            DeviceError::Fault(f) => f.into(),
-        }
-    }
-}
-
-impl From<CheckError> for ApiError {
-    fn from(e: CheckError) -> Self {
-        match e {
-            CheckError::Invalid => Self::InvalidCode,
-            CheckError::Fault(f) => f.into(),
-        }
-    }
-}
-
-impl From<ChangeError> for ApiError {
-    fn from(e: ChangeError) -> Self {
-        match e {
-            ChangeError::SameNumber => Self::bad("phoneNumber is already your number."),
-            ChangeError::Limit(l) => l.into(),
-            ChangeError::Fault(f) => f.into(),
-        }
-    }
-}
-
-impl From<RevokeError> for ApiError {
-    fn from(e: RevokeError) -> Self {
-        match e {
-            RevokeError::NotFound => Self::NotFound,
-            RevokeError::Fault(f) => f.into(),
-        }
-    }
-}
-
-impl From<DeleteError> for ApiError {
-    fn from(e: DeleteError) -> Self {
-        match e {
-            DeleteError::NotConfirmed => {
-                Self::bad("confirm must be your own phone number, exactly as on your account.")
-            }
-            DeleteError::Fault(f) => f.into(),
-        }
-    }
-}
-
-impl From<AuthError> for ApiError {
-    fn from(e: AuthError) -> Self {
-        match e {
-            AuthError::Invalid => Self::Unauthorized,
-            AuthError::Fault(f) => f.into(),
-        }
-    }
-}
-
-impl From<GroupError> for ApiError {
-    fn from(e: GroupError) -> Self {
-        match e {
-            GroupError::NotFound => Self::NotFound,
-            GroupError::Conflict(m) => Self::Conflict(m.into()),
-            GroupError::Throttled { retry_after } => Self::TooManyRequests(retry_after),
-            GroupError::Fault(f) => f.into(),
-        }
-    }
-}
-
-impl From<StatError> for ApiError {
-    fn from(e: StatError) -> Self {
-        match e {
-            StatError::NotFound => Self::NotFound,
-            StatError::Invalid(m) => Self::BadRequest(m),
-            StatError::Conflict(m) => Self::Conflict(m),
-            StatError::Stale => Self::PreconditionFailed,
-            StatError::Fault(f) => f.into(),
-        }
     }
 }

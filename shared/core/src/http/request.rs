@@ -2,6 +2,7 @@
 //! header names in any case, strict about unknown fields, error messages that name the field
 //! and never echo the value.
 
+use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt};
 use serde::de::DeserializeOwned;
 
@@ -63,6 +64,14 @@ fn describe(path: &str, inner: &str) -> String {
 /// A header as text (names are case-insensitive).
 pub fn header<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The caller's source IP as API Gateway saw it (the TCP peer for the local server).
+pub fn source_ip(req: &Request) -> Option<String> {
+    match req.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(ctx)) => ctx.http.source_ip.clone(),
+        _ => None,
+    }
 }
 
 /// A path parameter given by API Gateway (or the local server).

@@ -23,13 +23,7 @@ use crate::Fault;
 /// `lastUsedAt` is written at most this often per client.
 const LAST_USED_GRANULARITY_SECS: i64 = 3600;
 
-/// The authenticated caller of a request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Caller {
-    pub user_id: String,
-    pub client_id: String,
-    pub api_key: String,
-}
+pub use crate::domain::caller::Caller;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AuthError {

@@ -63,6 +63,9 @@ pub enum StatError {
     /// `If-Match` names a version that is no longer current.
     #[error("stale version")]
     Stale,
+    /// A per-user cap of the group; retry after this many seconds.
+    #[error("throttled")]
+    Throttled { retry_after: u64 },
     #[error(transparent)]
     Fault(#[from] Fault),
 }
@@ -72,7 +75,7 @@ impl From<GroupError> for StatError {
         match e {
             GroupError::NotFound => Self::NotFound,
             GroupError::Conflict(m) => Self::Conflict(m.into()),
-            GroupError::Throttled { .. } => Self::Fault(Fault::Contention),
+            GroupError::Throttled { retry_after } => Self::Throttled { retry_after },
             GroupError::Fault(f) => Self::Fault(f),
         }
     }

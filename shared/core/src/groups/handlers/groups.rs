@@ -4,10 +4,11 @@ use http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use crate::domain::ids::GroupId;
 use crate::domain::text::clean;
 use crate::groups::{self, Changes, GroupView, NewGroup, Role, KIND_PRIVATE, KIND_PUBLIC};
 use crate::http::cursor::{self, ListReply};
-use crate::http::{request, ApiError, Ctx, HandlerFuture, Reply};
+use crate::http::{request, ApiError, Authed, Reply};
 
 pub const NAME_MAX: usize = 100;
 pub const DESCRIPTION_MAX: usize = 1000;
@@ -103,79 +104,65 @@ fn description(input: &str) -> Result<String, ApiError> {
     clean("description", input, 0, DESCRIPTION_MAX).map_err(ApiError::bad)
 }
 
-pub(crate) fn group_id(ctx: &Ctx) -> Result<String, ApiError> {
-    request::path_param(&ctx.req, "groupId")
+pub async fn list_groups(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let scope = format!("groups|{}", caller.user_id);
+    let (limit, after) = cursor::page(&ctx, &scope)?;
+    let page = groups::list(&ctx.deps, caller, limit, after).await?;
+    let data = page.items.into_iter().map(GroupReply::from).collect();
+    Reply::ok(ListReply::new(&ctx.deps, &scope, data, page.next))
 }
 
-pub fn list_groups(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let scope = format!("groups|{}", caller.user_id);
-        let (limit, after) = cursor::page(&ctx, &scope)?;
-        let page = groups::list(&ctx.deps, caller, limit, after).await?;
-        let data = page.items.into_iter().map(GroupReply::from).collect();
-        Reply::ok(ListReply::new(&ctx.deps, &scope, data, page.next))
-    })
+pub async fn create_group(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let body: CreateBody = request::json(&ctx.req)?;
+    let public = match body.kind.as_deref().map(str::trim) {
+        None | Some(KIND_PRIVATE) => false,
+        Some(KIND_PUBLIC) => true,
+        Some(_) => return Err(ApiError::bad("kind must be \"private\" or \"public\".")),
+    };
+    let new = NewGroup {
+        public,
+        name: name(&body.name)?,
+        description: description(body.description.as_deref().unwrap_or(""))?,
+        members_can_invite: body
+            .settings
+            .and_then(|s| s.members_can_invite)
+            .unwrap_or(false),
+    };
+    let view = groups::create(&ctx.deps, caller, new).await?;
+    Reply::created(GroupReply::with_followers(&ctx.deps, view).await?)
 }
 
-pub fn create_group(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let body: CreateBody = request::json(&ctx.req)?;
-        let public = match body.kind.as_deref().map(str::trim) {
-            None | Some(KIND_PRIVATE) => false,
-            Some(KIND_PUBLIC) => true,
-            Some(_) => return Err(ApiError::bad("kind must be \"private\" or \"public\".")),
-        };
-        let new = NewGroup {
-            public,
-            name: name(&body.name)?,
-            description: description(body.description.as_deref().unwrap_or(""))?,
-            members_can_invite: body
-                .settings
-                .and_then(|s| s.members_can_invite)
-                .unwrap_or(false),
-        };
-        let view = groups::create(&ctx.deps, caller, new).await?;
-        Reply::created(GroupReply::with_followers(&ctx.deps, view).await?)
-    })
+pub async fn get_group(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let view = groups::get(&ctx.deps, caller, &ctx.path::<GroupId>()?).await?;
+    Reply::ok(GroupReply::with_followers(&ctx.deps, view).await?)
 }
 
-pub fn get_group(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let view = groups::get(&ctx.deps, caller, &group_id(&ctx)?).await?;
-        Reply::ok(GroupReply::with_followers(&ctx.deps, view).await?)
-    })
+pub async fn update_group(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let gid = ctx.path::<GroupId>()?;
+    let body: UpdateBody = request::json(&ctx.req)?;
+    let changes = Changes {
+        name: body.name.as_deref().map(name).transpose()?,
+        description: body.description.as_deref().map(description).transpose()?,
+        members_can_invite: body.settings.and_then(|s| s.members_can_invite),
+    };
+    if changes.name.is_none()
+        && changes.description.is_none()
+        && changes.members_can_invite.is_none()
+    {
+        return Err(ApiError::bad(
+            "Nothing to change: give name, description or settings.membersCanInvite.",
+        ));
+    }
+    let view = groups::update(&ctx.deps, caller, &gid, changes).await?;
+    Reply::ok(GroupReply::from(view))
 }
 
-pub fn update_group(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let gid = group_id(&ctx)?;
-        let body: UpdateBody = request::json(&ctx.req)?;
-        let changes = Changes {
-            name: body.name.as_deref().map(name).transpose()?,
-            description: body.description.as_deref().map(description).transpose()?,
-            members_can_invite: body.settings.and_then(|s| s.members_can_invite),
-        };
-        if changes.name.is_none()
-            && changes.description.is_none()
-            && changes.members_can_invite.is_none()
-        {
-            return Err(ApiError::bad(
-                "Nothing to change: give name, description or settings.membersCanInvite.",
-            ));
-        }
-        let view = groups::update(&ctx.deps, caller, &gid, changes).await?;
-        Reply::ok(GroupReply::from(view))
-    })
-}
-
-pub fn delete_group(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        groups::delete(&ctx.deps, caller, &group_id(&ctx)?).await?;
-        Reply::new(StatusCode::OK, json!({ "deleted": true }))
-    })
+pub async fn delete_group(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    groups::delete(&ctx.deps, caller, &ctx.path::<GroupId>()?).await?;
+    Reply::new(StatusCode::OK, json!({ "deleted": true }))
 }

@@ -5,15 +5,12 @@
 use serde::Serialize;
 use serde_json::json;
 
-use crate::groups::handlers::groups::{group_id, GroupReply};
+use crate::domain::ids::{GroupId, InvitationId};
+use crate::groups::handlers::groups::GroupReply;
 use crate::groups::inbox::{self, Received};
 use crate::groups::invitations::{self, Sent};
 use crate::http::cursor::{self, ListReply};
-use crate::http::{request, ApiError, Ctx, HandlerFuture, Reply};
-
-fn invitation_id(ctx: &Ctx) -> Result<String, ApiError> {
-    request::path_param(&ctx.req, "invitationId")
-}
+use crate::http::{ApiError, Authed, Reply};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -64,50 +61,40 @@ impl From<Sent> for SentReply {
     }
 }
 
-pub fn list_invitations(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let scope = format!("invitations|{}", caller.user_id);
-        let (limit, after) = cursor::page(&ctx, &scope)?;
-        let (items, next) = inbox::received(&ctx.deps, caller, limit, after).await?;
-        let data = items.into_iter().map(ReceivedReply::from).collect();
-        Reply::ok(ListReply::new(&ctx.deps, &scope, data, next))
-    })
+pub async fn list_invitations(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let scope = format!("invitations|{}", caller.user_id);
+    let (limit, after) = cursor::page(&ctx, &scope)?;
+    let (items, next) = inbox::received(&ctx.deps, caller, limit, after).await?;
+    let data = items.into_iter().map(ReceivedReply::from).collect();
+    Reply::ok(ListReply::new(&ctx.deps, &scope, data, next))
 }
 
-pub fn accept_invitation(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let view = inbox::accept(&ctx.deps, caller, &invitation_id(&ctx)?).await?;
-        Reply::ok(GroupReply::from(view))
-    })
+pub async fn accept_invitation(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let view = inbox::accept(&ctx.deps, caller, &ctx.path::<InvitationId>()?).await?;
+    Reply::ok(GroupReply::from(view))
 }
 
-pub fn decline_invitation(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        inbox::decline(&ctx.deps, caller, &invitation_id(&ctx)?).await?;
-        Reply::ok(json!({ "declined": true }))
-    })
+pub async fn decline_invitation(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    inbox::decline(&ctx.deps, caller, &ctx.path::<InvitationId>()?).await?;
+    Reply::ok(json!({ "declined": true }))
 }
 
-pub fn list_group_invitations(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let gid = group_id(&ctx)?;
-        let scope = format!("group-invitations|{gid}|{}", caller.user_id);
-        let (limit, after) = cursor::page(&ctx, &scope)?;
-        let (items, next) = invitations::pending(&ctx.deps, caller, &gid, limit, after).await?;
-        let data = items.into_iter().map(SentReply::from).collect();
-        Reply::ok(ListReply::new(&ctx.deps, &scope, data, next))
-    })
+pub async fn list_group_invitations(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let gid = ctx.path::<GroupId>()?;
+    let scope = format!("group-invitations|{gid}|{}", caller.user_id);
+    let (limit, after) = cursor::page(&ctx, &scope)?;
+    let (items, next) = invitations::pending(&ctx.deps, caller, &gid, limit, after).await?;
+    let data = items.into_iter().map(SentReply::from).collect();
+    Reply::ok(ListReply::new(&ctx.deps, &scope, data, next))
 }
 
-pub fn cancel_invitation(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let gid = group_id(&ctx)?;
-        invitations::cancel(&ctx.deps, caller, &gid, &invitation_id(&ctx)?).await?;
-        Reply::ok(json!({ "cancelled": true }))
-    })
+pub async fn cancel_invitation(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let gid = ctx.path::<GroupId>()?;
+    invitations::cancel(&ctx.deps, caller, &gid, &ctx.path::<InvitationId>()?).await?;
+    Reply::ok(json!({ "cancelled": true }))
 }

@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::http::{request, ApiError, Ctx, HandlerFuture, Reply};
+use crate::domain::ids::DeviceId;
+use crate::http::{request, ApiError, Authed, Reply};
 use crate::identity::devices::{self, Device, PLATFORMS};
 
 #[derive(Deserialize)]
@@ -31,27 +32,23 @@ impl From<Device> for DeviceReply {
     }
 }
 
-pub fn register_device(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let body: RegisterBody = request::json(&ctx.req)?;
-        if !PLATFORMS.contains(&body.platform.as_str()) {
-            return Err(ApiError::bad("platform must be APNS, APNS_SANDBOX or GCM."));
-        }
-        let token = body.token.trim();
-        if token.is_empty() || token.len() > 4096 || !token.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(ApiError::bad(
-                "token must be the device token the platform issued (printable, at most 4096 characters).",
-            ));
-        }
-        let device = devices::register(&ctx.deps, ctx.caller()?, &body.platform, token).await?;
-        Reply::created(DeviceReply::from(device))
-    })
+pub async fn register_device(ctx: Authed) -> Result<Reply, ApiError> {
+    let body: RegisterBody = request::json(&ctx.req)?;
+    if !PLATFORMS.contains(&body.platform.as_str()) {
+        return Err(ApiError::bad("platform must be APNS, APNS_SANDBOX or GCM."));
+    }
+    let token = body.token.trim();
+    if token.is_empty() || token.len() > 4096 || !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ApiError::bad(
+            "token must be the device token the platform issued (printable, at most 4096 characters).",
+        ));
+    }
+    let device = devices::register(&ctx.deps, &ctx.caller, &body.platform, token).await?;
+    Reply::created(DeviceReply::from(device))
 }
 
-pub fn delete_device(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let id = request::path_param(&ctx.req, "deviceId")?;
-        devices::remove(&ctx.deps, ctx.caller()?, &id).await?;
-        Reply::ok(json!({ "deleted": true }))
-    })
+pub async fn delete_device(ctx: Authed) -> Result<Reply, ApiError> {
+    let id = ctx.path::<DeviceId>()?;
+    devices::remove(&ctx.deps, &ctx.caller, &id).await?;
+    Reply::ok(json!({ "deleted": true }))
 }

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use crate::domain::text::clean;
 use crate::domain::PhoneNumber;
-use crate::http::{request, ApiError, Ctx, HandlerFuture, Reply};
+use crate::http::{request, ApiError, Authed, Ctx, Reply};
 use crate::identity::{login as auth, session};
 
 #[derive(Deserialize)]
@@ -38,18 +38,16 @@ pub(crate) fn phone(input: &str) -> Result<PhoneNumber, ApiError> {
     PhoneNumber::parse(input).map_err(|e| ApiError::bad(e.to_string()))
 }
 
-pub fn login(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let body: LoginBody = request::json(&ctx.req)?;
-        let phone = phone(&body.phone_number)?;
-        let client_name = clean("clientName", &body.client_name, 1, 100).map_err(ApiError::bad)?;
-        let ip = crate::http::source_ip(&ctx.req);
-        let started = auth::login(&ctx.deps, phone, client_name, ip.as_deref()).await?;
-        Reply::created(LoginReply {
-            client_id: started.client_id,
-            client_name: started.client_name,
-            phone_number: started.phone.as_str().to_string(),
-        })
+pub async fn login(ctx: Ctx) -> Result<Reply, ApiError> {
+    let body: LoginBody = request::json(&ctx.req)?;
+    let phone = phone(&body.phone_number)?;
+    let client_name = clean("clientName", &body.client_name, 1, 100).map_err(ApiError::bad)?;
+    let ip = crate::http::source_ip(&ctx.req);
+    let started = auth::login(&ctx.deps, phone, client_name, ip.as_deref()).await?;
+    Reply::created(LoginReply {
+        client_id: started.client_id,
+        client_name: started.client_name,
+        phone_number: started.phone.as_str().to_string(),
     })
 }
 
@@ -68,26 +66,22 @@ struct VerifyReply {
     auth_token: String,
 }
 
-pub fn verify_code(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let body: VerifyBody = request::json(&ctx.req)?;
-        let phone = phone(&body.phone_number)?;
-        let code = six_digits(&body.verification_code)?;
-        if body.client_id.is_empty() || body.client_id.len() > 64 {
-            return Err(ApiError::bad("clientId must be the id returned by login."));
-        }
-        let creds = auth::verify_code(&ctx.deps, &phone, body.client_id.trim(), code).await?;
-        Reply::created(VerifyReply {
-            api_key: creds.api_key,
-            auth_token: creds.auth_token,
-        })
+pub async fn verify_code(ctx: Ctx) -> Result<Reply, ApiError> {
+    let body: VerifyBody = request::json(&ctx.req)?;
+    let phone = phone(&body.phone_number)?;
+    let code = six_digits(&body.verification_code)?;
+    if body.client_id.is_empty() || body.client_id.len() > 64 {
+        return Err(ApiError::bad("clientId must be the id returned by login."));
+    }
+    let creds = auth::verify_code(&ctx.deps, &phone, body.client_id.trim(), code).await?;
+    Reply::created(VerifyReply {
+        api_key: creds.api_key,
+        auth_token: creds.auth_token,
     })
 }
 
-pub fn logout(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        session::logout(&ctx.deps, caller).await?;
-        Reply::ok(json!({ "loggedOut": true }))
-    })
+pub async fn logout(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    session::logout(&ctx.deps, caller).await?;
+    Reply::ok(json!({ "loggedOut": true }))
 }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::text::clean;
-use crate::http::{request, ApiError, Ctx, HandlerFuture, Reply};
+use crate::http::{request, ApiError, Authed, Reply};
 use crate::identity::profile::{self, Profile};
 
 #[derive(Serialize)]
@@ -26,11 +26,9 @@ impl From<Profile> for ProfileReply {
     }
 }
 
-pub fn get_me(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let profile = profile::get(&ctx.deps, ctx.caller()?).await?;
-        Reply::ok(ProfileReply::from(profile))
-    })
+pub async fn get_me(ctx: Authed) -> Result<Reply, ApiError> {
+    let profile = profile::get(&ctx.deps, &ctx.caller).await?;
+    Reply::ok(ProfileReply::from(profile))
 }
 
 #[derive(Deserialize)]
@@ -39,11 +37,9 @@ struct UpdateBody {
     display_name: String,
 }
 
-pub fn update_me(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let body: UpdateBody = request::json(&ctx.req)?;
-        let name = clean("displayName", &body.display_name, 1, 50).map_err(ApiError::bad)?;
-        let profile = profile::set_display_name(&ctx.deps, ctx.caller()?, &name).await?;
-        Reply::ok(ProfileReply::from(profile))
-    })
+pub async fn update_me(ctx: Authed) -> Result<Reply, ApiError> {
+    let body: UpdateBody = request::json(&ctx.req)?;
+    let name = clean("displayName", &body.display_name, 1, 50).map_err(ApiError::bad)?;
+    let profile = profile::set_display_name(&ctx.deps, &ctx.caller, &name).await?;
+    Reply::ok(ProfileReply::from(profile))
 }

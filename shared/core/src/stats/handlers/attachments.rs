@@ -8,15 +8,10 @@
 use http::StatusCode;
 use serde_json::{json, Value};
 
+use crate::domain::ids::{AttachmentId, GroupId, StatId};
 use crate::domain::time::rfc3339;
-use crate::groups::handlers::groups::group_id;
-use crate::http::{request, ApiError, Ctx, HandlerFuture, Reply};
+use crate::http::{request, ApiError, Authed, Reply};
 use crate::stats::attachments::{self, AttachmentInput, AttachmentView};
-use crate::stats::handlers::stats::stat_id;
-
-fn attachment_id(ctx: &Ctx) -> Result<String, ApiError> {
-    request::path_param(&ctx.req, "attachmentId")
-}
 
 fn attachment_json(v: &AttachmentView) -> Value {
     let a = &v.att;
@@ -39,45 +34,51 @@ fn attachment_json(v: &AttachmentView) -> Value {
     j
 }
 
-pub fn create_attachment(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let (gid, sid) = (group_id(&ctx)?, stat_id(&ctx)?);
-        let body: AttachmentInput = request::json(&ctx.req)?;
-        let input = body.validate().map_err(ApiError::BadRequest)?;
-        let (view, upload) = attachments::create(&ctx.deps, caller, &gid, &sid, input).await?;
-        let mut j = attachment_json(&view);
-        j["uploadUrl"] = json!(upload.url);
-        j["uploadMethod"] = json!("PUT");
-        j["uploadHeaders"] = json!(upload.headers);
-        j["expiresAt"] = json!(rfc3339(upload.expires_at));
-        Reply::new(StatusCode::CREATED, j)
-    })
+pub async fn create_attachment(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let (gid, sid) = (ctx.path::<GroupId>()?, ctx.path::<StatId>()?);
+    let body: AttachmentInput = request::json(&ctx.req)?;
+    let input = body.validate().map_err(ApiError::BadRequest)?;
+    let (view, upload) = attachments::create(&ctx.deps, caller, &gid, &sid, input).await?;
+    let mut j = attachment_json(&view);
+    j["uploadUrl"] = json!(upload.url);
+    j["uploadMethod"] = json!("PUT");
+    j["uploadHeaders"] = json!(upload.headers);
+    j["expiresAt"] = json!(rfc3339(upload.expires_at));
+    Reply::new(StatusCode::CREATED, j)
 }
 
-pub fn list_attachments(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let list = attachments::list(&ctx.deps, caller, &group_id(&ctx)?, &stat_id(&ctx)?).await?;
-        let data: Vec<Value> = list.iter().map(attachment_json).collect();
-        Reply::ok(json!({ "data": data }))
-    })
+pub async fn list_attachments(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let list = attachments::list(
+        &ctx.deps,
+        caller,
+        &ctx.path::<GroupId>()?,
+        &ctx.path::<StatId>()?,
+    )
+    .await?;
+    let data: Vec<Value> = list.iter().map(attachment_json).collect();
+    Reply::ok(json!({ "data": data }))
 }
 
-pub fn get_attachment(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let (gid, sid, aid) = (group_id(&ctx)?, stat_id(&ctx)?, attachment_id(&ctx)?);
-        let view = attachments::get(&ctx.deps, caller, &gid, &sid, &aid).await?;
-        Reply::ok(attachment_json(&view))
-    })
+pub async fn get_attachment(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let (gid, sid, aid) = (
+        ctx.path::<GroupId>()?,
+        ctx.path::<StatId>()?,
+        ctx.path::<AttachmentId>()?,
+    );
+    let view = attachments::get(&ctx.deps, caller, &gid, &sid, &aid).await?;
+    Reply::ok(attachment_json(&view))
 }
 
-pub fn delete_attachment(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let (gid, sid, aid) = (group_id(&ctx)?, stat_id(&ctx)?, attachment_id(&ctx)?);
-        attachments::delete(&ctx.deps, caller, &gid, &sid, &aid).await?;
-        Reply::ok(json!({ "deleted": true }))
-    })
+pub async fn delete_attachment(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let (gid, sid, aid) = (
+        ctx.path::<GroupId>()?,
+        ctx.path::<StatId>()?,
+        ctx.path::<AttachmentId>()?,
+    );
+    attachments::delete(&ctx.deps, caller, &gid, &sid, &aid).await?;
+    Reply::ok(json!({ "deleted": true }))
 }

@@ -4,11 +4,11 @@
 use lambda_http::RequestExt;
 use serde_json::{json, Value};
 
+use crate::domain::ids::{GroupId, StatId};
 use crate::domain::stat::{timestamp, Decimal};
-use crate::groups::handlers::groups::group_id;
 use crate::http::cursor::{self, ListReply};
-use crate::http::{request, ApiError, Ctx, HandlerFuture, Reply};
-use crate::stats::handlers::stats::{items_json, stat_id};
+use crate::http::{request, ApiError, Authed, Reply};
+use crate::stats::handlers::stats::items_json;
 use crate::stats::history::{self, Entry};
 use crate::stats::settings::{self, Settings, SettingsInput};
 
@@ -23,46 +23,44 @@ fn entry_json(e: &Entry) -> Value {
     j
 }
 
-pub fn list_stat_history(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let (gid, sid) = (group_id(&ctx)?, stat_id(&ctx)?);
-        let params = ctx.req.query_string_parameters_ref();
-        let raw = |name: &str| {
-            params
-                .and_then(|q| q.first(name))
-                .filter(|v| !v.is_empty())
-                .map(str::to_string)
-        };
-        let (from_raw, to_raw) = (raw("from"), raw("to"));
-        let from = from_raw
-            .as_deref()
-            .map(|v| timestamp("from", v))
-            .transpose()
-            .map_err(ApiError::BadRequest)?;
-        let to = to_raw
-            .as_deref()
-            .map(|v| timestamp("to", v))
-            .transpose()
-            .map_err(ApiError::BadRequest)?;
-        if let (Some(f), Some(t)) = (from, to) {
-            if f > t {
-                return Err(ApiError::bad("from must not be later than to."));
-            }
+pub async fn list_stat_history(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let (gid, sid) = (ctx.path::<GroupId>()?, ctx.path::<StatId>()?);
+    let params = ctx.req.query_string_parameters_ref();
+    let raw = |name: &str| {
+        params
+            .and_then(|q| q.first(name))
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let (from_raw, to_raw) = (raw("from"), raw("to"));
+    let from = from_raw
+        .as_deref()
+        .map(|v| timestamp("from", v))
+        .transpose()
+        .map_err(ApiError::BadRequest)?;
+    let to = to_raw
+        .as_deref()
+        .map(|v| timestamp("to", v))
+        .transpose()
+        .map_err(ApiError::BadRequest)?;
+    if let (Some(f), Some(t)) = (from, to) {
+        if f > t {
+            return Err(ApiError::bad("from must not be later than to."));
         }
-        // A cursor only continues the same range.
-        let scope = format!(
-            "history|{}|{gid}|{sid}|{}|{}",
-            caller.user_id,
-            from.map_or(0, |t| t.timestamp_millis()),
-            to.map_or(0, |t| t.timestamp_millis())
-        );
-        let (limit, after) = cursor::page(&ctx, &scope)?;
-        let (entries, next) =
-            history::list(&ctx.deps, caller, &gid, &sid, from, to, limit, after).await?;
-        let data = entries.iter().map(entry_json).collect();
-        Reply::ok(ListReply::<Value>::new(&ctx.deps, &scope, data, next))
-    })
+    }
+    // A cursor only continues the same range.
+    let scope = format!(
+        "history|{}|{gid}|{sid}|{}|{}",
+        caller.user_id,
+        from.map_or(0, |t| t.timestamp_millis()),
+        to.map_or(0, |t| t.timestamp_millis())
+    );
+    let (limit, after) = cursor::page(&ctx, &scope)?;
+    let (entries, next) =
+        history::list(&ctx.deps, caller, &gid, &sid, from, to, limit, after).await?;
+    let data = entries.iter().map(entry_json).collect();
+    Reply::ok(ListReply::<Value>::new(&ctx.deps, &scope, data, next))
 }
 
 /// `{notify, above?, below?}`; thresholds are JSON numbers.
@@ -80,21 +78,23 @@ fn settings_json(s: &Settings) -> Result<Value, ApiError> {
     Ok(j)
 }
 
-pub fn get_stat_settings(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let s = settings::get(&ctx.deps, caller, &group_id(&ctx)?, &stat_id(&ctx)?).await?;
-        Reply::ok(settings_json(&s)?)
-    })
+pub async fn get_stat_settings(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let s = settings::get(
+        &ctx.deps,
+        caller,
+        &ctx.path::<GroupId>()?,
+        &ctx.path::<StatId>()?,
+    )
+    .await?;
+    Reply::ok(settings_json(&s)?)
 }
 
-pub fn update_stat_settings(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let (gid, sid) = (group_id(&ctx)?, stat_id(&ctx)?);
-        let body: SettingsInput = request::json(&ctx.req)?;
-        let settings = body.validate().map_err(ApiError::BadRequest)?;
-        let s = settings::put(&ctx.deps, caller, &gid, &sid, settings).await?;
-        Reply::ok(settings_json(&s)?)
-    })
+pub async fn update_stat_settings(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let (gid, sid) = (ctx.path::<GroupId>()?, ctx.path::<StatId>()?);
+    let body: SettingsInput = request::json(&ctx.req)?;
+    let settings = body.validate().map_err(ApiError::BadRequest)?;
+    let s = settings::put(&ctx.deps, caller, &gid, &sid, settings).await?;
+    Reply::ok(settings_json(&s)?)
 }

@@ -11,16 +11,12 @@ use http::StatusCode;
 use lambda_http::RequestExt;
 use serde_json::{json, Map, Value};
 
+use crate::domain::ids::{GroupId, StatId};
 use crate::domain::stat::{Decimal, VisualType};
-use crate::groups::handlers::groups::group_id;
 use crate::http::cursor::{self, ListReply};
-use crate::http::{request, ApiError, Ctx, HandlerFuture, Reply};
+use crate::http::{request, ApiError, Authed, Ctx, Reply};
 use crate::stats::values::StatInput;
 use crate::stats::{self, StatView};
-
-pub(crate) fn stat_id(ctx: &Ctx) -> Result<String, ApiError> {
-    request::path_param(&ctx.req, "statId")
-}
 
 fn number(text: &str) -> Value {
     Decimal::parse("n", text)
@@ -106,92 +102,92 @@ fn if_match(ctx: &Ctx) -> Result<Option<i64>, ApiError> {
         .map_err(|_| ApiError::PreconditionFailed)
 }
 
-pub fn list_stats(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let gid = group_id(&ctx)?;
-        let scope = format!("stats|{}|{gid}", caller.user_id);
-        let (limit, after) = cursor::page(&ctx, &scope)?;
-        let (items, next) = stats::list(&ctx.deps, caller, &gid, limit, after).await?;
-        let data = items.iter().map(stat_json).collect();
-        Reply::ok(ListReply::<Value>::new(&ctx.deps, &scope, data, next))
-    })
+pub async fn list_stats(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let gid = ctx.path::<GroupId>()?;
+    let scope = format!("stats|{}|{gid}", caller.user_id);
+    let (limit, after) = cursor::page(&ctx, &scope)?;
+    let (items, next) = stats::list(&ctx.deps, caller, &gid, limit, after).await?;
+    let data = items.iter().map(stat_json).collect();
+    Reply::ok(ListReply::<Value>::new(&ctx.deps, &scope, data, next))
 }
 
-pub fn create_stat(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let gid = group_id(&ctx)?;
-        let body: StatInput = request::json(&ctx.req)?;
-        let view = stats::create(&ctx.deps, caller, &gid, body).await?;
-        one(StatusCode::CREATED, &view)
-    })
+pub async fn create_stat(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let gid = ctx.path::<GroupId>()?;
+    let body: StatInput = request::json(&ctx.req)?;
+    let view = stats::create(&ctx.deps, caller, &gid, body).await?;
+    one(StatusCode::CREATED, &view)
 }
 
-pub fn get_stat(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let view = stats::get(&ctx.deps, caller, &group_id(&ctx)?, &stat_id(&ctx)?).await?;
-        one(StatusCode::OK, &view)
-    })
+pub async fn get_stat(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let view = stats::get(
+        &ctx.deps,
+        caller,
+        &ctx.path::<GroupId>()?,
+        &ctx.path::<StatId>()?,
+    )
+    .await?;
+    one(StatusCode::OK, &view)
 }
 
-pub fn update_stat(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let (gid, sid) = (group_id(&ctx)?, stat_id(&ctx)?);
-        let body: StatInput = request::json(&ctx.req)?;
-        let expected = if_match(&ctx)?;
-        let view = stats::update(&ctx.deps, caller, &gid, &sid, body, expected).await?;
-        one(StatusCode::OK, &view)
-    })
+pub async fn update_stat(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let (gid, sid) = (ctx.path::<GroupId>()?, ctx.path::<StatId>()?);
+    let body: StatInput = request::json(&ctx.req)?;
+    let expected = if_match(&ctx)?;
+    let view = stats::update(&ctx.deps, caller, &gid, &sid, body, expected).await?;
+    one(StatusCode::OK, &view)
 }
 
-pub fn delete_stat(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        stats::delete(&ctx.deps, caller, &group_id(&ctx)?, &stat_id(&ctx)?).await?;
-        Reply::ok(json!({ "deleted": true }))
-    })
+pub async fn delete_stat(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    stats::delete(
+        &ctx.deps,
+        caller,
+        &ctx.path::<GroupId>()?,
+        &ctx.path::<StatId>()?,
+    )
+    .await?;
+    Reply::ok(json!({ "deleted": true }))
 }
 
 /// StatX: the caller's stats by exact `groupName` and/or `statTitle` (own groups only). Each
 /// stat also names its `groupId` and `groupName`.
-pub fn find_stats(ctx: Ctx) -> HandlerFuture {
-    Box::pin(async move {
-        let caller = ctx.caller()?;
-        let params = ctx.req.query_string_parameters_ref();
-        let get = |name: &str| {
-            params
-                .and_then(|q| q.first(name))
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_string)
-        };
-        let (group_name, stat_title) = (get("groupName"), get("statTitle"));
-        for (name, v) in [("groupName", &group_name), ("statTitle", &stat_title)] {
-            if v.as_ref().is_some_and(|v| v.chars().count() > 100) {
-                return Err(ApiError::bad(format!(
-                    "{name} must have at most 100 characters."
-                )));
-            }
+pub async fn find_stats(ctx: Authed) -> Result<Reply, ApiError> {
+    let caller = &ctx.caller;
+    let params = ctx.req.query_string_parameters_ref();
+    let get = |name: &str| {
+        params
+            .and_then(|q| q.first(name))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let (group_name, stat_title) = (get("groupName"), get("statTitle"));
+    for (name, v) in [("groupName", &group_name), ("statTitle", &stat_title)] {
+        if v.as_ref().is_some_and(|v| v.chars().count() > 100) {
+            return Err(ApiError::bad(format!(
+                "{name} must have at most 100 characters."
+            )));
         }
-        let found = stats::find(
-            &ctx.deps,
-            caller,
-            group_name.as_deref(),
-            stat_title.as_deref(),
-        )
-        .await?;
-        let data: Vec<Value> = found
-            .iter()
-            .map(|(group_name, v)| {
-                let mut j = stat_json(v);
-                j["groupId"] = json!(v.group_id);
-                j["groupName"] = json!(group_name);
-                j
-            })
-            .collect();
-        Reply::ok(json!({ "data": data }))
-    })
+    }
+    let found = stats::find(
+        &ctx.deps,
+        caller,
+        group_name.as_deref(),
+        stat_title.as_deref(),
+    )
+    .await?;
+    let data: Vec<Value> = found
+        .iter()
+        .map(|(group_name, v)| {
+            let mut j = stat_json(v);
+            j["groupId"] = json!(v.group_id);
+            j["groupName"] = json!(group_name);
+            j
+        })
+        .collect();
+    Reply::ok(json!({ "data": data }))
 }
