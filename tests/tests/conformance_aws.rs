@@ -15,7 +15,7 @@ mod aws_only {
     use statx_core::ports::store::ItemExt;
     use statx_core::ports::{Blobs, Clock, Cond, Key, ManualClock, SystemClock};
     use statx_tests::conformance::{unique_number, AwsHarness, Harness};
-    use statx_tests::moto;
+    use statx_tests::harness::moto;
 
     #[tokio::test]
     async fn presigned_upload_signs_type_and_length() {
