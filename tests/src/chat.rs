@@ -85,8 +85,7 @@ pub async fn chat_in_both_shapes(app: &TestApp) {
         "not_found",
     );
     let threads = expect(
-        &app.get(&admin.creds, &format!("/v1/groups/{gid}/threads"))
-            .await,
+        &app.list_threads(&admin.creds, &gid, "").await,
         StatusCode::OK,
     );
     assert_eq!(threads["data"].as_array().unwrap().len(), 1);
@@ -132,11 +131,7 @@ pub async fn chat_in_both_shapes(app: &TestApp) {
     );
     // "mine" is its own route, never a thread id.
     let literal = expect(
-        &app.get(
-            &fan.creds,
-            &format!("/v1/groups/{gid}/threads/mine/messages"),
-        )
-        .await,
+        &app.list_my_thread_messages(&fan.creds, &gid, "").await,
         StatusCode::OK,
     );
     assert_eq!(literal["data"].as_array().unwrap().len(), 2);

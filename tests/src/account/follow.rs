@@ -25,15 +25,11 @@ pub async fn account_covers_follows_and_messages(app: &TestApp) {
         StatusCode::CREATED,
     );
     expect(
-        &app.put(
-            &fan.creds,
-            &format!("/v1/groups/{gid}/mute"),
-            json!({"muted": true}),
-        )
-        .await,
+        &app.mute_group(&fan.creds, &gid, json!({"muted": true}))
+            .await,
         StatusCode::OK,
     );
-    let export = expect(&app.get(&fan.creds, "/v1/me/export").await, StatusCode::OK);
+    let export = expect(&app.export_me(&fan.creds).await, StatusCode::OK);
     let part = &export["follows"];
     assert_eq!(part["follows"][0]["followerId"], fid.as_str());
     assert_eq!(part["mutes"][0]["muted"], true);
@@ -93,10 +89,7 @@ pub async fn admin_replies_go_with_the_admin_account(app: &TestApp) {
         StatusCode::CREATED,
     );
 
-    let export = expect(
-        &app.get(&admin.creds, "/v1/me/export").await,
-        StatusCode::OK,
-    );
+    let export = expect(&app.export_me(&admin.creds).await, StatusCode::OK);
     let texts: Vec<&str> = export["follows"]["messages"]
         .as_array()
         .unwrap()

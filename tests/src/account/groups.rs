@@ -141,12 +141,8 @@ pub async fn deletion_removes_memberships_invitations_and_sole_admin_groups(app:
     let gid3 = id(&g3);
     let mid_c3 = join(app, &a, &gid3, &c).await;
     expect(
-        &app.patch(
-            &a.creds,
-            &format!("/v1/groups/{gid3}/members/{mid_c3}"),
-            json!({"role": "admin"}),
-        )
-        .await,
+        &app.update_member(&a.creds, &gid3, &mid_c3, json!({"role": "admin"}))
+            .await,
         StatusCode::OK,
     );
     // g4: a pending invitation to a.
@@ -169,24 +165,20 @@ pub async fn deletion_removes_memberships_invitations_and_sole_admin_groups(app:
 
     assert_no_trace(app, &gid1, &[&a, &b, &c], &[&d, &c.phone]).await;
     expect_error(
-        &app.get(&b.creds, &format!("/v1/groups/{gid1}")).await,
+        &app.get_group(&b.creds, &gid1).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
     assert_eq!(
-        expect(&app.get(&c.creds, "/v1/invitations").await, StatusCode::OK)["data"],
+        expect(&app.list_invitations(&c.creds, "").await, StatusCode::OK)["data"],
         json!([])
     );
 
     assert_consistent(app, &gid2, &[&a, &b]).await;
-    let g2 = expect(
-        &app.get(&b.creds, &format!("/v1/groups/{gid2}")).await,
-        StatusCode::OK,
-    );
+    let g2 = expect(&app.get_group(&b.creds, &gid2).await, StatusCode::OK);
     assert_eq!(g2["memberCount"], 1);
     let pending = expect(
-        &app.get(&b.creds, &format!("/v1/groups/{gid2}/invitations"))
-            .await,
+        &app.list_group_invitations(&b.creds, &gid2, "").await,
         StatusCode::OK,
     );
     let masks: Vec<&str> = pending["data"]
@@ -203,10 +195,7 @@ pub async fn deletion_removes_memberships_invitations_and_sole_admin_groups(app:
     assert!(!exists(app, &keys::invite(&phone_index(app, &e), &gid2)).await);
 
     assert_consistent(app, &gid3, &[&a, &c]).await;
-    let g3 = expect(
-        &app.get(&c.creds, &format!("/v1/groups/{gid3}")).await,
-        StatusCode::OK,
-    );
+    let g3 = expect(&app.get_group(&c.creds, &gid3).await, StatusCode::OK);
     assert_eq!(
         (g3["memberCount"].as_i64(), g3["role"].as_str()),
         (Some(1), Some("admin"))
@@ -218,8 +207,7 @@ pub async fn deletion_removes_memberships_invitations_and_sole_admin_groups(app:
             .is_empty()
     );
     let p4 = expect(
-        &app.get(&b.creds, &format!("/v1/groups/{gid4}/invitations"))
-            .await,
+        &app.list_group_invitations(&b.creds, &gid4, "").await,
         StatusCode::OK,
     );
     assert_eq!(p4["data"], json!([]));

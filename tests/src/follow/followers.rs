@@ -26,7 +26,7 @@ pub async fn block_and_unblock(app: &TestApp) {
         .await;
     assert_eq!(expect(&r, StatusCode::OK)["blocked"], true);
     expect_error(
-        &app.get(&fan.creds, &format!("/v1/groups/{gid}")).await,
+        &app.get_group(&fan.creds, &gid).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
@@ -36,15 +36,12 @@ pub async fn block_and_unblock(app: &TestApp) {
             .post(&fan.creds, &format!("/v1/follow/{t}"), json!({}))
             .await;
         expect_error(&r, StatusCode::NOT_FOUND, "not_found");
-        let r = app.get(&fan.creds, &format!("/v1/follow/{t}")).await;
+        let r = app.preview_follow(&fan.creds, t).await;
         expect_error(&r, StatusCode::NOT_FOUND, "not_found");
     }
     let f = followers(app, &admin, &gid).await;
     assert_eq!((f.len(), f[0]["blocked"].clone()), (1, json!(true)));
-    let g = expect(
-        &app.get(&admin.creds, &format!("/v1/groups/{gid}")).await,
-        StatusCode::OK,
-    );
+    let g = expect(&app.get_group(&admin.creds, &gid).await, StatusCode::OK);
     assert_eq!(g["followerCount"], 0);
     assert_consistent(app, &gid, &[&admin, &fan]).await;
     let r = app
@@ -120,11 +117,7 @@ pub async fn mute_flag(app: &TestApp) {
         StatusCode::BAD_REQUEST,
         "bad_request",
     );
-    expect(
-        &app.delete(&fan.creds, &format!("/v1/groups/{gid}/follow"))
-            .await,
-        StatusCode::OK,
-    );
+    expect(&app.unfollow_group(&fan.creds, &gid).await, StatusCode::OK);
     assert!(
         !exists(app, &keys::mute(&fan.id, &gid)).await,
         "unfollow removes the mute"

@@ -19,7 +19,7 @@ pub async fn follow_flow_end_to_end(app: &TestApp) {
     let stat = crate::stats::number_stat(app, &admin, &gid, "Score").await;
     let (_, token) = link(app, &admin, &gid, json!({})).await;
     let p = expect(
-        &app.get(&fan.creds, &format!("/v1/follow/{token}")).await,
+        &app.preview_follow(&fan.creds, &token).await,
         StatusCode::OK,
     );
     assert_eq!(p["groupName"], "Pub");
@@ -32,22 +32,16 @@ pub async fn follow_flow_end_to_end(app: &TestApp) {
     assert_eq!(anon.status, StatusCode::UNAUTHORIZED);
     let fid = follow(app, &fan, &token).await;
     assert_eq!(follow(app, &fan, &token).await, fid, "idempotent");
-    let g = expect(
-        &app.get(&fan.creds, &format!("/v1/groups/{gid}")).await,
-        StatusCode::OK,
-    );
+    let g = expect(&app.get_group(&fan.creds, &gid).await, StatusCode::OK);
     assert_eq!(g["role"], "follower");
     assert!(
         g.get("followerCount").is_none(),
         "followers do not see the count"
     );
-    let g = expect(
-        &app.get(&admin.creds, &format!("/v1/groups/{gid}")).await,
-        StatusCode::OK,
-    );
+    let g = expect(&app.get_group(&admin.creds, &gid).await, StatusCode::OK);
     assert_eq!(g["followerCount"], 1);
     assert_eq!(g["memberCount"], 1, "followers are not members");
-    let mine = expect(&app.get(&fan.creds, "/v1/groups").await, StatusCode::OK);
+    let mine = expect(&app.list_groups(&fan.creds, "").await, StatusCode::OK);
     assert!(mine["data"]
         .as_array()
         .unwrap()
@@ -67,15 +61,10 @@ pub async fn follow_flow_end_to_end(app: &TestApp) {
             r.text
         );
     }
-    let s = expect(
-        &app.get(&fan.creds, &format!("/v1/groups/{gid}/stats/{stat}"))
-            .await,
-        StatusCode::OK,
-    );
+    let s = expect(&app.get_stat(&fan.creds, &gid, &stat).await, StatusCode::OK);
     assert_eq!(s["lastUpdatedBy"], "Group member");
     let s = expect(
-        &app.get(&admin.creds, &format!("/v1/groups/{gid}/stats/{stat}"))
-            .await,
+        &app.get_stat(&admin.creds, &gid, &stat).await,
         StatusCode::OK,
     );
     assert_eq!(s["lastUpdatedBy"], "Pub Admin");
@@ -111,19 +100,14 @@ pub async fn follow_flow_end_to_end(app: &TestApp) {
     assert_consistent(app, &gid, &[&admin, &fan]).await;
     // Unfollow, then follow again: same id and pseudonym.
     let pseudonym = f[0]["pseudonym"].clone();
-    expect(
-        &app.delete(&fan.creds, &format!("/v1/groups/{gid}/follow"))
-            .await,
-        StatusCode::OK,
-    );
+    expect(&app.unfollow_group(&fan.creds, &gid).await, StatusCode::OK);
     expect_error(
-        &app.get(&fan.creds, &format!("/v1/groups/{gid}")).await,
+        &app.get_group(&fan.creds, &gid).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
     expect_error(
-        &app.delete(&fan.creds, &format!("/v1/groups/{gid}/follow"))
-            .await,
+        &app.unfollow_group(&fan.creds, &gid).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
@@ -152,10 +136,7 @@ pub async fn follow_flow_end_to_end(app: &TestApp) {
         )
         .await;
     expect(&r, StatusCode::OK);
-    expect(
-        &app.delete(&admin.creds, &format!("/v1/groups/{gid}")).await,
-        StatusCode::OK,
-    );
+    expect(&app.delete_group(&admin.creds, &gid).await, StatusCode::OK);
     assert_no_trace(app, &gid, &[&admin, &fan], &[]).await;
     let h = app.deps.crypto.blind_index("follow-link", token.as_bytes());
     assert!(
@@ -163,7 +144,7 @@ pub async fn follow_flow_end_to_end(app: &TestApp) {
         "orphan link"
     );
     expect_error(
-        &app.get(&fan.creds, &format!("/v1/follow/{token}")).await,
+        &app.preview_follow(&fan.creds, &token).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
@@ -183,8 +164,7 @@ pub async fn dead_links_answer_alike(app: &TestApp) {
     let (_, expiring) = link(app, &admin, &gid, json!({ "expiresAt": soon })).await;
     let (_, single) = link(app, &admin, &gid, json!({ "maxUses": 1 })).await;
     let l = expect(
-        &app.get(&admin.creds, &format!("/v1/groups/{gid}/links"))
-            .await,
+        &app.list_follow_links(&admin.creds, &gid, "").await,
         StatusCode::OK,
     );
     assert_eq!(l["data"].as_array().unwrap().len(), 4);
@@ -195,18 +175,15 @@ pub async fn dead_links_answer_alike(app: &TestApp) {
     let other = user(app, None).await;
     follow(app, &other, &single).await;
     expect(
-        &app.delete(
-            &admin.creds,
-            &format!("/v1/groups/{gid}/links/{revoked_id}"),
-        )
-        .await,
+        &app.delete_follow_link(&admin.creds, &gid, &revoked_id)
+            .await,
         StatusCode::OK,
     );
     app.clock.advance(Duration::hours(2));
     let garbage = "a".repeat(52);
     let mut shapes = Vec::new();
     for t in [&revoked, &expiring, &single, &garbage] {
-        let pr = app.get(&fan.creds, &format!("/v1/follow/{t}")).await;
+        let pr = app.preview_follow(&fan.creds, t).await;
         let fo = app
             .post(&fan.creds, &format!("/v1/follow/{t}"), json!({}))
             .await;
@@ -216,10 +193,7 @@ pub async fn dead_links_answer_alike(app: &TestApp) {
     }
     assert!(shapes.windows(2).all(|w| w[0] == w[1]));
     // Followers through a revoked link stay.
-    expect(
-        &app.get(&early.creds, &format!("/v1/groups/{gid}")).await,
-        StatusCode::OK,
-    );
+    expect(&app.get_group(&early.creds, &gid).await, StatusCode::OK);
     follow(app, &fan, &kept).await;
     let bad = app
         .post(
@@ -253,10 +227,7 @@ pub async fn max_uses_hold_under_concurrency(app: &TestApp) {
         .iter()
         .all(|s| *s == StatusCode::OK || *s == StatusCode::NOT_FOUND));
     assert_eq!(followers(app, &admin, &gid).await.len(), 3);
-    let g = expect(
-        &app.get(&admin.creds, &format!("/v1/groups/{gid}")).await,
-        StatusCode::OK,
-    );
+    let g = expect(&app.get_group(&admin.creds, &gid).await, StatusCode::OK);
     assert_eq!(g["followerCount"], 3);
     let everyone: Vec<&User> = fans.iter().chain([&admin]).collect();
     assert_consistent(app, &gid, &everyone).await;

@@ -112,10 +112,7 @@ pub async fn concurrent_role_flips_stay_consistent(app: &TestApp) {
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     }
     assert_consistent(app, &gid, &[&a1, &a2, &m]).await;
-    let seen_by_m = expect(
-        &app.get(&m.creds, &format!("/v1/groups/{gid}")).await,
-        StatusCode::OK,
-    );
+    let seen_by_m = expect(&app.get_group(&m.creds, &gid).await, StatusCode::OK);
     let listed = members_of(app, &a1, &gid).await;
     let m_row = listed.iter().find(|x| x["id"] == mid_m.as_str()).unwrap();
     assert_eq!(seen_by_m["role"], m_row["role"]);
@@ -196,7 +193,7 @@ pub async fn accept_races_cancel(app: &TestApp) {
             "orphan listing item"
         );
         assert_consistent(app, &gid, &[&a, &x]).await;
-        let member = app.get(&x.creds, &format!("/v1/groups/{gid}")).await;
+        let member = app.get_group(&x.creds, &gid).await;
         if acc.status == StatusCode::OK {
             accepted += 1;
             let mid = expect(&member, StatusCode::OK)["memberId"]
@@ -239,7 +236,7 @@ pub async fn accept_races_group_deletion(app: &TestApp) {
         );
         expect(&del, StatusCode::OK);
         assert_no_trace(app, &gid, &[&a, &b, &x], &[&x.phone]).await;
-        let l = expect(&app.get(&x.creds, "/v1/groups").await, StatusCode::OK);
+        let l = expect(&app.list_groups(&x.creds, "").await, StatusCode::OK);
         assert_eq!(l["data"], json!([]));
     }
 }

@@ -40,8 +40,7 @@ pub async fn invitation_before_sign_up_is_found(app: &TestApp) {
     );
 
     let pending = expect(
-        &app.get(&a.creds, &format!("/v1/groups/{gid}/invitations"))
-            .await,
+        &app.list_group_invitations(&a.creds, &gid, "").await,
         StatusCode::OK,
     );
     let pending = pending["data"].as_array().unwrap().clone();
@@ -64,7 +63,7 @@ pub async fn invitation_before_sign_up_is_found(app: &TestApp) {
     assert_eq!((expires - created).num_days(), 14);
 
     let b = user_with(app, &phone_b, None).await;
-    let mine = expect(&app.get(&b.creds, "/v1/invitations").await, StatusCode::OK);
+    let mine = expect(&app.list_invitations(&b.creds, "").await, StatusCode::OK);
     assert_eq!(
         mine["data"],
         json!([{"id": inv, "groupId": gid, "groupName": "Secret Garden", "invitedBy": "Ada Admin",
@@ -72,47 +71,36 @@ pub async fn invitation_before_sign_up_is_found(app: &TestApp) {
     );
     // An invitee is not a member yet.
     expect_error(
-        &app.get(&b.creds, &format!("/v1/groups/{gid}")).await,
+        &app.get_group(&b.creds, &gid).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
     assert_eq!(
-        expect(&app.get(&b.creds, "/v1/groups").await, StatusCode::OK)["data"],
+        expect(&app.list_groups(&b.creds, "").await, StatusCode::OK)["data"],
         json!([])
     );
 
     let joined = expect(
-        &app.post(
-            &b.creds,
-            &format!("/v1/invitations/{inv}/accept"),
-            json!({}),
-        )
-        .await,
+        &app.accept_invitation(&b.creds, &inv, json!({})).await,
         StatusCode::OK,
     );
     assert_eq!(joined["id"], gid.as_str());
     assert_eq!(joined["name"], "Secret Garden");
     assert_eq!(joined["role"], "member");
     assert_eq!(joined["memberCount"], 2);
-    let listed = expect(&app.get(&b.creds, "/v1/groups").await, StatusCode::OK);
+    let listed = expect(&app.list_groups(&b.creds, "").await, StatusCode::OK);
     assert_eq!(listed["data"], json!([joined]));
     assert_eq!(
-        expect(&app.get(&b.creds, "/v1/invitations").await, StatusCode::OK)["data"],
+        expect(&app.list_invitations(&b.creds, "").await, StatusCode::OK)["data"],
         json!([])
     );
     let pending = expect(
-        &app.get(&a.creds, &format!("/v1/groups/{gid}/invitations"))
-            .await,
+        &app.list_group_invitations(&a.creds, &gid, "").await,
         StatusCode::OK,
     );
     assert_eq!(pending["data"], json!([]));
     expect_error(
-        &app.post(
-            &b.creds,
-            &format!("/v1/invitations/{inv}/accept"),
-            json!({}),
-        )
-        .await,
+        &app.accept_invitation(&b.creds, &inv, json!({})).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
@@ -128,7 +116,7 @@ pub async fn invitation_before_sign_up_is_found(app: &TestApp) {
         "member ids are per group"
     );
     rfc3339(&bob["joinedAt"]);
-    app.patch(&b.creds, "/v1/me", json!({"displayName": "Bobby"}))
+    app.update_me(&b.creds, json!({"displayName": "Bobby"}))
         .await;
     let members = members_of(app, &a, &gid).await;
     assert!(members.iter().any(|m| m["displayName"] == "Bobby"));
@@ -220,18 +208,17 @@ pub async fn invite_answers_are_identical(app: &TestApp) {
 
     // Every one is stored: the admins' list cannot tell members from the rest either.
     let list = expect(
-        &app.get(&a.creds, &format!("/v1/groups/{gid}/invitations"))
-            .await,
+        &app.list_group_invitations(&a.creds, &gid, "").await,
         StatusCode::OK,
     );
     assert_eq!(list["data"].as_array().unwrap().len(), 6, "{list}");
     // A member does not see an invitation to a group they are in.
     assert_eq!(
-        expect(&app.get(&m.creds, "/v1/invitations").await, StatusCode::OK)["data"],
+        expect(&app.list_invitations(&m.creds, "").await, StatusCode::OK)["data"],
         json!([])
     );
     assert_eq!(
-        expect(&app.get(&u.creds, "/v1/invitations").await, StatusCode::OK)["data"]
+        expect(&app.list_invitations(&u.creds, "").await, StatusCode::OK)["data"]
             .as_array()
             .unwrap()
             .len(),
@@ -248,23 +235,17 @@ pub async fn decline_and_cancel(app: &TestApp) {
     let gid = id(&create_group(app, &a, "G").await);
     let inv = invite(app, &a, &gid, &b.phone).await;
     let d = expect(
-        &app.post(
-            &b.creds,
-            &format!("/v1/invitations/{inv}/decline"),
-            json!({}),
-        )
-        .await,
+        &app.decline_invitation(&b.creds, &inv, json!({})).await,
         StatusCode::OK,
     );
     assert_eq!(d, json!({"declined": true}));
     assert_eq!(
-        expect(&app.get(&b.creds, "/v1/invitations").await, StatusCode::OK)["data"],
+        expect(&app.list_invitations(&b.creds, "").await, StatusCode::OK)["data"],
         json!([])
     );
     assert_eq!(
         expect(
-            &app.get(&a.creds, &format!("/v1/groups/{gid}/invitations"))
-                .await,
+            &app.list_group_invitations(&a.creds, &gid, "").await,
             StatusCode::OK
         )["data"],
         json!([])
@@ -283,40 +264,32 @@ pub async fn decline_and_cancel(app: &TestApp) {
     let inv2 = invite(app, &a, &gid, &b.phone).await;
     assert_ne!(inv2, inv);
     let c = expect(
-        &app.delete(&a.creds, &format!("/v1/groups/{gid}/invitations/{inv2}"))
-            .await,
+        &app.cancel_invitation(&a.creds, &gid, &inv2).await,
         StatusCode::OK,
     );
     assert_eq!(c, json!({"cancelled": true}));
     assert_eq!(
-        expect(&app.get(&b.creds, "/v1/invitations").await, StatusCode::OK)["data"],
+        expect(&app.list_invitations(&b.creds, "").await, StatusCode::OK)["data"],
         json!([])
     );
     expect_error(
-        &app.post(
-            &b.creds,
-            &format!("/v1/invitations/{inv2}/accept"),
-            json!({}),
-        )
-        .await,
+        &app.accept_invitation(&b.creds, &inv2, json!({})).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
     expect_error(
-        &app.delete(&a.creds, &format!("/v1/groups/{gid}/invitations/{inv2}"))
-            .await,
+        &app.cancel_invitation(&a.creds, &gid, &inv2).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
 
     // Three invitation texts per number per day, whatever happens to the invitations.
     let inv3 = invite(app, &a, &gid, &b.phone).await;
-    app.delete(&a.creds, &format!("/v1/groups/{gid}/invitations/{inv3}"))
-        .await;
+    app.cancel_invitation(&a.creds, &gid, &inv3).await;
     invite(app, &a, &gid, &b.phone).await;
     assert_eq!(invitation_texts(&app.sms_to(&b.phone).await), 3);
     assert_eq!(
-        expect(&app.get(&b.creds, "/v1/invitations").await, StatusCode::OK)["data"]
+        expect(&app.list_invitations(&b.creds, "").await, StatusCode::OK)["data"]
             .as_array()
             .unwrap()
             .len(),
@@ -348,7 +321,7 @@ pub async fn invitations_expire_after_14_days(app: &TestApp) {
     app.clock
         .advance(Duration::days(14) - Duration::seconds(60));
     assert_eq!(
-        expect(&app.get(&b.creds, "/v1/invitations").await, StatusCode::OK)["data"]
+        expect(&app.list_invitations(&b.creds, "").await, StatusCode::OK)["data"]
             .as_array()
             .unwrap()
             .len(),
@@ -356,32 +329,20 @@ pub async fn invitations_expire_after_14_days(app: &TestApp) {
     );
     app.clock.advance(Duration::seconds(61));
     assert_eq!(
-        expect(&app.get(&b.creds, "/v1/invitations").await, StatusCode::OK)["data"],
+        expect(&app.list_invitations(&b.creds, "").await, StatusCode::OK)["data"],
         json!([])
     );
     assert_eq!(
         expect(
-            &app.get(&a.creds, &format!("/v1/groups/{gid}/invitations"))
-                .await,
+            &app.list_group_invitations(&a.creds, &gid, "").await,
             StatusCode::OK
         )["data"],
         json!([])
     );
     for r in [
-        app.post(
-            &b.creds,
-            &format!("/v1/invitations/{inv}/accept"),
-            json!({}),
-        )
-        .await,
-        app.post(
-            &b.creds,
-            &format!("/v1/invitations/{inv}/decline"),
-            json!({}),
-        )
-        .await,
-        app.delete(&a.creds, &format!("/v1/groups/{gid}/invitations/{inv}"))
-            .await,
+        app.accept_invitation(&b.creds, &inv, json!({})).await,
+        app.decline_invitation(&b.creds, &inv, json!({})).await,
+        app.cancel_invitation(&a.creds, &gid, &inv).await,
     ] {
         expect_error(&r, StatusCode::NOT_FOUND, "not_found");
     }
@@ -397,12 +358,7 @@ pub async fn invitations_expire_after_14_days(app: &TestApp) {
     let again = invite(app, &a, &gid, &b.phone).await;
     assert_ne!(again, inv);
     let j = expect(
-        &app.post(
-            &b.creds,
-            &format!("/v1/invitations/{again}/accept"),
-            json!({}),
-        )
-        .await,
+        &app.accept_invitation(&b.creds, &again, json!({})).await,
         StatusCode::OK,
     );
     assert_eq!(j["memberCount"], 2);

@@ -240,7 +240,7 @@ struct Cast {
 async fn cast(app: &TestApp) -> Cast {
     let admin = user(app, Some("Matrix Admin")).await;
     let revoked = app.sign_in(&admin.phone).await;
-    let out = app.post(&revoked, "/v1/auth/logout", json!({})).await;
+    let out = app.logout(&revoked, json!({})).await;
     assert_eq!(out.status, StatusCode::OK, "{}", out.text);
     Cast {
         admin,
@@ -453,7 +453,7 @@ async fn allowed_effects(app: &TestApp, c: &Cast, w: &World, function: &str, who
             assert_eq!(r.status, StatusCode::NOT_FOUND);
         }
         "cancel_invitation" | "decline_invitation" => {
-            let l = app.get(&c.invitee.creds, "/v1/invitations").await.json();
+            let l = app.list_invitations(&c.invitee.creds, "").await.json();
             assert!(!l["data"]
                 .as_array()
                 .unwrap()

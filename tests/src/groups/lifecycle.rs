@@ -17,7 +17,7 @@ use crate::harness::logs;
 #[case]
 pub async fn create_read_update_delete(app: &TestApp) {
     let a = user(app, Some("Ada")).await;
-    let r = app.post(&a.creds, "/v1/groups", json!({"name": "  Team Rocket ", "description": "Our numbers", "settings": {"membersCanInvite": true}}))
+    let r = app.create_group(&a.creds, json!({"name": "  Team Rocket ", "description": "Our numbers", "settings": {"membersCanInvite": true}}))
     .await;
     let g = expect(&r, StatusCode::CREATED);
     assert!(is_id(&g["id"]) && is_id(&g["memberId"]), "{g}");
@@ -35,7 +35,7 @@ pub async fn create_read_update_delete(app: &TestApp) {
     assert_eq!(g2["settings"]["membersCanInvite"], false);
     assert_ne!(g2["id"], g["id"]);
 
-    let list = expect(&app.get(&a.creds, "/v1/groups").await, StatusCode::OK);
+    let list = expect(&app.list_groups(&a.creds, "").await, StatusCode::OK);
     assert!(list.get("nextCursor").is_none(), "{list}");
     let mut ids: Vec<String> = list["data"].as_array().unwrap().iter().map(id).collect();
     ids.sort();
@@ -50,10 +50,7 @@ pub async fn create_read_update_delete(app: &TestApp) {
         .unwrap();
     assert_eq!(listed, &g);
 
-    let one = expect(
-        &app.get(&a.creds, &format!("/v1/groups/{gid}")).await,
-        StatusCode::OK,
-    );
+    let one = expect(&app.get_group(&a.creds, &gid).await, StatusCode::OK);
     assert_eq!(one, g);
 
     let path = format!("/v1/groups/{gid}");
@@ -105,7 +102,7 @@ pub async fn create_read_update_delete(app: &TestApp) {
         StatusCode::NOT_FOUND,
         "not_found",
     );
-    let list = expect(&app.get(&a.creds, "/v1/groups").await, StatusCode::OK);
+    let list = expect(&app.list_groups(&a.creds, "").await, StatusCode::OK);
     assert_eq!(list["data"].as_array().unwrap().len(), 1);
     logs::assert_absent(&[&a.phone, "Team Rocket", "Our numbers", "Renamed"]);
 }
@@ -209,7 +206,7 @@ pub async fn bad_input_is_refused_and_writes_nothing(app: &TestApp) {
         &"a".repeat(300),
         "AAAAAAAAAAAAAAAAAAAAAAAAAA",
     ] {
-        let r = app.get(&a.creds, &format!("/v1/groups/{bad}")).await;
+        let r = app.get_group(&a.creds, bad).await;
         expect_error(&r, StatusCode::NOT_FOUND, "not_found");
         let r = app
             .patch(
@@ -293,7 +290,7 @@ pub async fn list_groups_paginates_with_sealed_cursors(app: &TestApp) {
         );
     }
     // Bound to its list and caller.
-    let r = app.get(&b.creds, &format!("/v1/groups?cursor={c}")).await;
+    let r = app.list_groups(&b.creds, &format!("cursor={c}")).await;
     expect_error(&r, StatusCode::BAD_REQUEST, "bad_request");
     let r = app
         .get(&a.creds, &format!("/v1/invitations?cursor={c}"))
@@ -345,22 +342,22 @@ pub async fn deleting_a_group_leaves_no_orphans(app: &TestApp) {
     let keep = id(&create_group(app, &b, "Kept").await);
 
     expect_error(
-        &app.delete(&b.creds, &format!("/v1/groups/{gid}")).await,
+        &app.delete_group(&b.creds, &gid).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
-    let r = app.delete(&a.creds, &format!("/v1/groups/{gid}")).await;
+    let r = app.delete_group(&a.creds, &gid).await;
     assert_eq!(expect(&r, StatusCode::OK), json!({"deleted": true}));
     let invited: Vec<&str> = invited.iter().map(String::as_str).collect();
     assert_no_trace(app, &gid, &[&a, &b, &c, &e], &invited).await;
     for u in [&a, &b, &c] {
         expect_error(
-            &app.get(&u.creds, &format!("/v1/groups/{gid}")).await,
+            &app.get_group(&u.creds, &gid).await,
             StatusCode::NOT_FOUND,
             "not_found",
         );
     }
-    let blist = expect(&app.get(&b.creds, "/v1/groups").await, StatusCode::OK);
+    let blist = expect(&app.list_groups(&b.creds, "").await, StatusCode::OK);
     assert_eq!(
         blist["data"]
             .as_array()
@@ -371,7 +368,7 @@ pub async fn deleting_a_group_leaves_no_orphans(app: &TestApp) {
         vec![keep]
     );
     assert_eq!(
-        expect(&app.get(&e.creds, "/v1/invitations").await, StatusCode::OK)["data"],
+        expect(&app.list_invitations(&e.creds, "").await, StatusCode::OK)["data"],
         json!([])
     );
 }
@@ -393,12 +390,12 @@ pub async fn interrupted_deletion_is_completed(app: &TestApp) {
             .await
             .unwrap();
         expect_error(
-            &app.get(&b.creds, &format!("/v1/groups/{gid}")).await,
+            &app.get_group(&b.creds, &gid).await,
             StatusCode::NOT_FOUND,
             "not_found",
         );
         assert_eq!(
-            expect(&app.get(&c.creds, "/v1/invitations").await, StatusCode::OK)["data"],
+            expect(&app.list_invitations(&c.creds, "").await, StatusCode::OK)["data"],
             json!([])
         );
         let r = app
@@ -410,12 +407,9 @@ pub async fn interrupted_deletion_is_completed(app: &TestApp) {
             .await;
         expect_error(&r, StatusCode::NOT_FOUND, "not_found");
         if by_retry {
-            expect(
-                &app.delete(&a.creds, &format!("/v1/groups/{gid}")).await,
-                StatusCode::OK,
-            );
+            expect(&app.delete_group(&a.creds, &gid).await, StatusCode::OK);
         } else {
-            let l = expect(&app.get(&b.creds, "/v1/groups").await, StatusCode::OK);
+            let l = expect(&app.list_groups(&b.creds, "").await, StatusCode::OK);
             assert_eq!(l["data"], json!([]));
         }
         assert_no_trace(app, &gid, &[&a, &b, &c], &[&c.phone]).await;
@@ -439,8 +433,7 @@ pub async fn ttl_leftovers_do_not_break_deletion(app: &TestApp) {
     assert!(exists(app, &keys::group_invitation(&gid, &first)).await);
     // The stale listing is not shown and cannot be cancelled; the live one is intact.
     let list = expect(
-        &app.get(&a.creds, &format!("/v1/groups/{gid}/invitations"))
-            .await,
+        &app.list_group_invitations(&a.creds, &gid, "").await,
         StatusCode::OK,
     );
     assert_eq!(list["data"].as_array().unwrap().len(), 1);
@@ -450,9 +443,6 @@ pub async fn ttl_leftovers_do_not_break_deletion(app: &TestApp) {
         .await;
     expect_error(&r, StatusCode::NOT_FOUND, "not_found");
     assert!(exists(app, &ikey).await);
-    expect(
-        &app.delete(&a.creds, &format!("/v1/groups/{gid}")).await,
-        StatusCode::OK,
-    );
+    expect(&app.delete_group(&a.creds, &gid).await, StatusCode::OK);
     assert_no_trace(app, &gid, &[&a, &b], &[&b.phone]).await;
 }

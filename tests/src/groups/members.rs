@@ -56,10 +56,7 @@ pub async fn roles_and_the_last_admin(app: &TestApp) {
         json!({"id": mid_b, "displayName": "Bea", "role": "admin", "joinedAt": p["joinedAt"]})
     );
     assert_eq!(
-        expect(
-            &app.get(&b.creds, &format!("/v1/groups/{gid}")).await,
-            StatusCode::OK
-        )["role"],
+        expect(&app.get_group(&b.creds, &gid).await, StatusCode::OK)["role"],
         "admin"
     );
     let again = expect(
@@ -147,19 +144,16 @@ pub async fn leave_and_remove(app: &TestApp) {
     );
     assert_eq!(r, json!({"removed": true}));
     expect_error(
-        &app.get(&b.creds, &format!("/v1/groups/{gid}")).await,
+        &app.get_group(&b.creds, &gid).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
     assert_eq!(
-        expect(&app.get(&b.creds, "/v1/groups").await, StatusCode::OK)["data"],
+        expect(&app.list_groups(&b.creds, "").await, StatusCode::OK)["data"],
         json!([])
     );
     assert_eq!(
-        expect(
-            &app.get(&a.creds, &format!("/v1/groups/{gid}")).await,
-            StatusCode::OK
-        )["memberCount"],
+        expect(&app.get_group(&a.creds, &gid).await, StatusCode::OK)["memberCount"],
         2
     );
 
@@ -187,8 +181,7 @@ pub async fn leave_and_remove(app: &TestApp) {
         StatusCode::OK,
     );
     expect_error(
-        &app.get(&c.creds, &format!("/v1/groups/{gid}/members"))
-            .await,
+        &app.list_members(&c.creds, &gid, "").await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
@@ -241,27 +234,24 @@ pub async fn members_can_invite_setting(app: &TestApp) {
         vec!["Mo invited you to a StatX group. Open StatX to see it.".to_string()]
     );
     expect_error(
-        &app.get(&m.creds, &format!("/v1/groups/{gid}/invitations"))
-            .await,
+        &app.list_group_invitations(&m.creds, &gid, "").await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
     expect_error(
-        &app.delete(&m.creds, &format!("/v1/groups/{gid}/invitations/{inv}"))
-            .await,
+        &app.cancel_invitation(&m.creds, &gid, &inv).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
     let list = expect(
-        &app.get(&a.creds, &format!("/v1/groups/{gid}/invitations"))
-            .await,
+        &app.list_group_invitations(&a.creds, &gid, "").await,
         StatusCode::OK,
     );
     assert_eq!(list["data"][0]["invitedBy"], "Mo");
 
-    app.patch(
+    app.update_group(
         &a.creds,
-        &format!("/v1/groups/{gid}"),
+        &gid,
         json!({"settings": {"membersCanInvite": false}}),
     )
     .await;
@@ -291,12 +281,7 @@ pub async fn display_names_never_phones(app: &TestApp) {
         .unwrap()
         .to_string();
     expect(
-        &app.post(
-            &b.creds,
-            &format!("/v1/invitations/{inv}/accept"),
-            json!({}),
-        )
-        .await,
+        &app.accept_invitation(&b.creds, &inv, json!({})).await,
         StatusCode::OK,
     );
     join(app, &a, &gid, &c).await;
@@ -359,7 +344,7 @@ pub async fn full_group_is_refused(app: &TestApp) {
         .await;
     expect_error(&r, StatusCode::CONFLICT, "conflict");
     assert_eq!(
-        expect(&app.get(&b.creds, "/v1/invitations").await, StatusCode::OK)["data"]
+        expect(&app.list_invitations(&b.creds, "").await, StatusCode::OK)["data"]
             .as_array()
             .unwrap()
             .len(),
@@ -367,12 +352,7 @@ pub async fn full_group_is_refused(app: &TestApp) {
     );
     set_count(1).await;
     let j = expect(
-        &app.post(
-            &b.creds,
-            &format!("/v1/invitations/{inv}/accept"),
-            json!({}),
-        )
-        .await,
+        &app.accept_invitation(&b.creds, &inv, json!({})).await,
         StatusCode::OK,
     );
     assert_eq!(j["memberCount"], 2);

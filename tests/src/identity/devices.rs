@@ -10,7 +10,7 @@ use crate::harness::logs;
 
 async fn register(app: &TestApp, c: &Creds, platform: &str, token: &str) -> Resp {
     let body = json!({"platform": platform, "token": token});
-    app.post(c, "/v1/devices", body.clone()).await
+    app.register_device(c, body.clone()).await
 }
 
 /// Ids of the caller's devices, from the export.
@@ -66,7 +66,7 @@ pub async fn devices_follow_their_client(kind: Kind) {
     assert_eq!(theirs.text, unknown.text);
 
     // Logout of B removes B's device only.
-    app.post(&b, "/v1/auth/logout", json!({})).await;
+    app.logout(&b, json!({})).await;
     assert_eq!(devices(&app, &a).await, vec![r1.json()["id"].clone()]);
     let r = app.request(Some(&a), Method::DELETE, &path, None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);

@@ -59,7 +59,7 @@ pub async fn sign_in_flow(app: &TestApp) {
     assert_eq!(get_me(app, Some(&creds)).await.json()["displayName"], "Ada");
     assert_eq!(get_me(app, Some(&creds)).await.json()["id"], m["id"]);
 
-    let out = app.post(&creds, "/v1/auth/logout", json!({})).await;
+    let out = app.logout(&creds, json!({})).await;
     assert_eq!(out.status, StatusCode::OK, "{}", out.text);
     assert_common_headers(&out);
     assert_error(
@@ -67,7 +67,7 @@ pub async fn sign_in_flow(app: &TestApp) {
         StatusCode::UNAUTHORIZED,
         "unauthorized",
     );
-    let again = app.post(&creds, "/v1/auth/logout", json!({})).await;
+    let again = app.logout(&creds, json!({})).await;
     assert_error(&again, StatusCode::UNAUTHORIZED, "unauthorized");
 
     // Signing in again finds the same account.

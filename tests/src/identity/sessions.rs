@@ -76,7 +76,7 @@ pub async fn sessions_list_and_revoke(kind: Kind) {
     assert_ne!(clients(&app, &a).await[0]["lastUsedAt"], first);
 
     // Logout revokes the calling client.
-    let r = app.post(&a, "/v1/auth/logout", json!({})).await;
+    let r = app.logout(&a, json!({})).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(me(&app, &a).await.status, StatusCode::UNAUTHORIZED);
     logs::assert_absent(&[&phone, &a.auth_token, &b.auth_token]);

@@ -33,7 +33,7 @@ pub async fn admin_and_group(app: &TestApp) -> (User, String) {
 
 /// Create a stat (must succeed); returns its JSON.
 pub async fn create_stat(app: &TestApp, admin: &User, gid: &str, body: Value) -> Value {
-    let r = app.post(&admin.creds, &stats_path(gid), body).await;
+    let r = app.create_stat(&admin.creds, gid, body).await;
     let j = expect(&r, StatusCode::CREATED);
     assert_eq!(
         r.header("etag").map(str::to_string),

@@ -66,10 +66,7 @@ pub async fn settings_are_per_user(app: &TestApp) {
         assert_eq!(app.store.writes(), before);
     }
     // The settings are the user's data: exported, erased with the account.
-    let export = expect(
-        &app.get(&member.creds, "/v1/me/export").await,
-        StatusCode::OK,
-    );
+    let export = expect(&app.export_me(&member.creds).await, StatusCode::OK);
     let mine = export["statSettings"].as_array().unwrap();
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0]["statId"], sid.as_str());

@@ -88,7 +88,7 @@ pub async fn every_type_create_read_update(app: &TestApp) {
         let read = expect(&app.get(&admin.creds, &path).await, StatusCode::OK);
         assert_eq!(read, updated, "read back as updated");
         let listed = expect(
-            &app.get(&member.creds, &stats_path(&gid)).await,
+            &app.list_stats(&member.creds, &gid, "").await,
             StatusCode::OK,
         );
         assert!(listed["data"].as_array().unwrap().contains(&updated));

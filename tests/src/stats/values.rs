@@ -26,7 +26,7 @@ pub async fn statx_client_flow(app: &TestApp) {
         creds,
         ..member.clone()
     };
-    let groups = expect(&app.get(&script.creds, "/v1/groups").await, StatusCode::OK);
+    let groups = expect(&app.list_groups(&script.creds, "").await, StatusCode::OK);
     let g = groups["data"]
         .as_array()
         .unwrap()
@@ -35,7 +35,7 @@ pub async fn statx_client_flow(app: &TestApp) {
         .unwrap();
     assert_eq!(g["name"], "Stats group");
     let stats = expect(
-        &app.get(&script.creds, &stats_path(&gid)).await,
+        &app.list_stats(&script.creds, &gid, "").await,
         StatusCode::OK,
     );
     assert_eq!(stats["data"].as_array().unwrap().len(), 1);
@@ -125,9 +125,9 @@ pub async fn roles_admin_only_and_limits(app: &TestApp) {
     }
     let before = app.store.writes();
     expect_error(
-        &app.post(
+        &app.create_stat(
             &member.creds,
-            &stats_path(&gid),
+            &gid,
             json!({"title": "x", "visualType": "NUMBER"}),
         )
         .await,
@@ -310,7 +310,7 @@ pub async fn find_stats_in_own_groups_only(app: &TestApp) {
     assert_eq!(data[0]["groupId"], gid.as_str());
     assert_eq!(data[0]["groupName"], "Stats group");
     let by_group = expect(
-        &app.get(&admin.creds, "/v1/stats?groupName=Stats%20group")
+        &app.find_stats(&admin.creds, "groupName=Stats%20group")
             .await,
         StatusCode::OK,
     );
@@ -356,7 +356,7 @@ pub async fn deleting_stats_and_groups_leaves_nothing(app: &TestApp) {
     for sid in [&keep, &gone] {
         for v in 2..5 {
             expect(
-                &app.put(&member.creds, &stat_path(&gid, sid), json!({"value": v}))
+                &app.update_stat(&member.creds, &gid, sid, json!({"value": v}))
                     .await,
                 StatusCode::OK,
             );
@@ -382,7 +382,7 @@ pub async fn deleting_stats_and_groups_leaves_nothing(app: &TestApp) {
     assert_eq!(count(&items, &format!("HIST#{gone}#")), 4);
     assert_eq!(count(&items, &format!("ATT#{gone}#")), 1);
     expect(
-        &app.delete(&admin.creds, &stat_path(&gid, &gone)).await,
+        &app.delete_stat(&admin.creds, &gid, &gone).await,
         StatusCode::OK,
     );
     let items = partition(app, &format!("GROUP#{gid}")).await;
@@ -397,13 +397,13 @@ pub async fn deleting_stats_and_groups_leaves_nothing(app: &TestApp) {
         "only the kept stat's settings remain"
     );
     expect_error(
-        &app.get(&member.creds, &stat_path(&gid, &gone)).await,
+        &app.get_stat(&member.creds, &gid, &gone).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
     // Deleting again is a plain 404.
     expect_error(
-        &app.delete(&admin.creds, &stat_path(&gid, &gone)).await,
+        &app.delete_stat(&admin.creds, &gid, &gone).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
@@ -411,10 +411,7 @@ pub async fn deleting_stats_and_groups_leaves_nothing(app: &TestApp) {
     // The group: stats, history, attachments (objects too), counters and settings go.
     let att =
         super::attachments::ready_attachment(app, &member, &gid, &keep, b"bye".to_vec()).await;
-    expect(
-        &app.delete(&admin.creds, &format!("/v1/groups/{gid}")).await,
-        StatusCode::OK,
-    );
+    expect(&app.delete_group(&admin.creds, &gid).await, StatusCode::OK);
     crate::groups::assert_no_trace(app, &gid, &[&admin, &member], &[]).await;
     let user_items = partition(app, &format!("USER#{}", member.id)).await;
     assert_eq!(count(&user_items, "STATSET#"), 0);
