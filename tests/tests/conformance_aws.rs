@@ -1,10 +1,7 @@
-//! Conformance suites against the AWS adapters (`statx-aws`) on moto_server, one test per
-//! case, each in its own table, KMS key, bucket and push applications. Needs
-//! `STATX_MOTO_URL` (run through `make test`, which starts moto_server).
-
-use statx_tests::conformance::AwsHarness;
-
-statx_tests::conformance_tests!(AwsHarness::new());
+//! Checks of the AWS adapters (`statx-aws`) on moto_server beyond the shared port conformance
+//! suites (those are `#[case]`s in statx_tests::conformance, run on both backends), each in
+//! its own table, KMS key, bucket and push applications. Needs `STATX_MOTO_URL` (run through
+//! `make test`, which starts moto_server).
 
 /// AWS-specific checks beyond the shared suites.
 mod aws_only {

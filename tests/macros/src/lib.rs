@@ -25,6 +25,8 @@
 //!   module has in scope (its feature's setup, e.g. the raised login cap of the groups
 //!   suites); `#[case(setup = path::to::fn)]` names another one.
 //! - A case taking `kind: Kind` builds its own server(s) on that backend.
+//! - A port conformance case taking `h: &dyn Harness` (or `store: Arc<dyn ItemStore>`) gets
+//!   a fresh `LocalHarness` / `AwsHarness` (or its store).
 //! - `#[case(local_only)]` registers only the `local` test: for cases that look at what only
 //!   the embedded adapters expose (the outboxes on disk, the blob directory).
 //!
@@ -39,16 +41,17 @@ pub fn case(attr: TokenStream, item: TokenStream) -> TokenStream {
         Ok(a) => a,
         Err(e) => return error(&e),
     };
-    let (name, takes_kind) = match parse_fn(item.clone()) {
+    let (name, param) = match parse_fn(item.clone()) {
         Ok(f) => f,
         Err(e) => return error(&e),
     };
-    let arg = |kind: &str| {
-        if takes_kind {
-            format!("crate::harness::app::Kind::{kind}")
-        } else {
-            format!("&{setup}(crate::harness::app::Kind::{kind}).await")
-        }
+    let arg = |kind: &str| match param {
+        Param::Kind => format!("crate::harness::app::Kind::{kind}"),
+        Param::App => format!("&{setup}(crate::harness::app::Kind::{kind}).await"),
+        Param::Harness => format!("&crate::conformance::{kind}Harness::new().await"),
+        Param::Store => format!(
+            "crate::conformance::Harness::store(&crate::conformance::{kind}Harness::new().await)"
+        ),
     };
     let test = |backend: &str, kind: &str| {
         format!(
@@ -101,8 +104,20 @@ fn parse_attr(attr: TokenStream) -> Result<(String, bool), String> {
     Ok((setup, local_only))
 }
 
-/// The function's name and whether its parameter is a `Kind` (else a `&TestApp`).
-fn parse_fn(item: TokenStream) -> Result<(String, bool), String> {
+/// What a case is given.
+enum Param {
+    /// `app: &TestApp`, from the setup function.
+    App,
+    /// `kind: Kind`: the case builds its own app.
+    Kind,
+    /// `h: &dyn Harness`: a port conformance case, given a fresh harness of the backend.
+    Harness,
+    /// `store: Arc<dyn ItemStore>`: a store conformance case, given a fresh harness's store.
+    Store,
+}
+
+/// The function's name and what its one parameter is.
+fn parse_fn(item: TokenStream) -> Result<(String, Param), String> {
     let mut tokens = item.into_iter();
     let mut saw_async = false;
     while let Some(t) = tokens.next() {
@@ -124,13 +139,19 @@ fn parse_fn(item: TokenStream) -> Result<(String, bool), String> {
                 });
                 let params = params.ok_or("#[case]: expected the parameter list")?;
                 let ty = params.split_once(':').map(|(_, t)| t.replace(' ', ""));
-                return match ty.as_deref() {
-                    Some("Kind") => Ok((name.to_string(), true)),
-                    Some("&TestApp") => Ok((name.to_string(), false)),
-                    _ => Err(format!(
-                        "#[case]: the case takes one parameter, `app: &TestApp` or `kind: Kind` (got `{params}`)"
-                    )),
+                let param = match ty.as_deref() {
+                    Some("&TestApp") => Param::App,
+                    Some("Kind") => Param::Kind,
+                    Some("&dynHarness") => Param::Harness,
+                    Some("Arc<dynItemStore>") => Param::Store,
+                    _ => {
+                        return Err(format!(
+                            "#[case]: the case takes one parameter, `app: &TestApp`, `kind: Kind`, \
+                             `h: &dyn Harness` or `store: Arc<dyn ItemStore>` (got `{params}`)"
+                        ))
+                    }
                 };
+                return Ok((name.to_string(), param));
             }
             _ => {}
         }

@@ -8,7 +8,6 @@ use statx_core::app::account::PARTS;
 use crate::harness::app::{unique_phone, Kind, TestApp};
 use crate::harness::case;
 use crate::harness::logs;
-use crate::identity::me;
 
 /// Export holds the caller's own data and every registered part.
 #[case]
@@ -50,7 +49,7 @@ pub async fn account_deletion(kind: Kind) {
         Some(r#"{"displayName":"Old me"}"#),
     )
     .await;
-    let old_id = me(&app, &a).await.json()["id"].clone();
+    let old_id = app.get_me(&a).await.json()["id"].clone();
 
     let before = app.store.writes();
     for body in [
@@ -84,8 +83,8 @@ pub async fn account_deletion(kind: Kind) {
             part.name
         );
     }
-    assert_eq!(me(&app, &a).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(me(&app, &b).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get_me(&a).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get_me(&b).await.status, StatusCode::UNAUTHORIZED);
 
     let fresh = app.sign_in(&phone).await;
     let e = app

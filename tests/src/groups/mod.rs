@@ -31,12 +31,6 @@ pub struct User {
     pub id: String,
 }
 
-impl User {
-    pub fn creds(&self) -> Option<&Creds> {
-        Some(&self.creds)
-    }
-}
-
 /// Sign in a fresh number; set a display name when given.
 pub async fn user(app: &TestApp, display_name: Option<&str>) -> User {
     let phone = unique_phone();

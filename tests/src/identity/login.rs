@@ -9,10 +9,6 @@ use crate::harness::app::{unique_phone, Creds, Resp, TestApp};
 use crate::harness::case;
 use crate::harness::logs;
 
-async fn get_me(app: &TestApp, creds: Option<&Creds>) -> Resp {
-    app.request(creds, Method::GET, "/v1/me", None).await
-}
-
 /// login -> code from the outbox -> verifyCode -> /v1/me -> PATCH -> logout -> 401.
 #[case]
 pub async fn sign_in_flow(app: &TestApp) {
@@ -36,7 +32,7 @@ pub async fn sign_in_flow(app: &TestApp) {
     };
     assert!(creds.auth_token.len() >= 52, "token must carry >= 256 bits");
 
-    let me = get_me(app, Some(&creds)).await;
+    let me = app.get_me(&creds).await;
     assert_eq!(me.status, StatusCode::OK, "{}", me.text);
     assert_common_headers(&me);
     let m = me.json();
@@ -56,14 +52,14 @@ pub async fn sign_in_flow(app: &TestApp) {
         .await;
     assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
     assert_eq!(patched.json()["displayName"], "Ada");
-    assert_eq!(get_me(app, Some(&creds)).await.json()["displayName"], "Ada");
-    assert_eq!(get_me(app, Some(&creds)).await.json()["id"], m["id"]);
+    assert_eq!(app.get_me(&creds).await.json()["displayName"], "Ada");
+    assert_eq!(app.get_me(&creds).await.json()["id"], m["id"]);
 
     let out = app.logout(&creds, json!({})).await;
     assert_eq!(out.status, StatusCode::OK, "{}", out.text);
     assert_common_headers(&out);
     assert_error(
-        &get_me(app, Some(&creds)).await,
+        &app.get_me(&creds).await,
         StatusCode::UNAUTHORIZED,
         "unauthorized",
     );
@@ -72,7 +68,7 @@ pub async fn sign_in_flow(app: &TestApp) {
 
     // Signing in again finds the same account.
     let creds2 = app.sign_in(&phone).await;
-    assert_eq!(get_me(app, Some(&creds2)).await.json()["id"], m["id"]);
+    assert_eq!(app.get_me(&creds2).await.json()["id"], m["id"]);
 
     logs::assert_absent(&[
         &phone,
@@ -259,7 +255,7 @@ pub async fn credentials_are_required(app: &TestApp) {
     };
     for c in [None, Some(&wrong_token), Some(&garbage)] {
         assert_error(
-            &get_me(app, c).await,
+            &app.request(c, Method::GET, "/v1/me", None).await,
             StatusCode::UNAUTHORIZED,
             "unauthorized",
         );
@@ -286,7 +282,7 @@ pub async fn credentials_are_required(app: &TestApp) {
     // The credentials expire after 180 days.
     app.clock.advance(chrono::Duration::days(181));
     assert_error(
-        &get_me(app, Some(&creds)).await,
+        &app.get_me(&creds).await,
         StatusCode::UNAUTHORIZED,
         "unauthorized",
     );

@@ -8,9 +8,9 @@ pub mod login;
 pub mod phone;
 pub mod sessions;
 
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 
-use crate::harness::app::{Creds, Kind, Resp, TestApp};
+use crate::harness::app::{Kind, Resp, TestApp};
 
 /// A server with the default configuration (cases that need tighter limits take a `Kind` and
 /// build their own).
@@ -47,8 +47,4 @@ pub fn retry_after(r: &Resp) -> u64 {
 pub fn client_id(r: &Resp) -> String {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
     r.json()["clientId"].as_str().unwrap().to_string()
-}
-
-pub async fn me(app: &TestApp, c: &Creds) -> Resp {
-    app.request(Some(c), Method::GET, "/v1/me", None).await
 }

@@ -3,7 +3,6 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use super::me;
 use crate::harness::app::{unique_phone, Kind, TestApp};
 use crate::harness::case;
 use crate::harness::logs;
@@ -16,7 +15,7 @@ pub async fn phone_change(kind: Kind) {
     let (old, new) = (unique_phone(), unique_phone());
     let a1 = app.sign_in(&old).await;
     let a2 = app.sign_in(&old).await;
-    let id = me(&app, &a1).await.json()["id"].clone();
+    let id = app.get_me(&a1).await.json()["id"].clone();
 
     let same = app
         .post(&a1, "/v1/me/phone", json!({"phoneNumber": old}))
@@ -37,7 +36,7 @@ pub async fn phone_change(kind: Kind) {
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(me(&app, &a1).await.json()["phoneNumber"], old);
+    assert_eq!(app.get_me(&a1).await.json()["phoneNumber"], old);
 
     let ok = app
         .post(
@@ -48,9 +47,9 @@ pub async fn phone_change(kind: Kind) {
         .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.text);
     assert_eq!(ok.json()["phoneNumber"], new);
-    assert_eq!(me(&app, &a1).await.json()["phoneNumber"], new);
+    assert_eq!(app.get_me(&a1).await.json()["phoneNumber"], new);
     assert_eq!(
-        me(&app, &a2).await.status,
+        app.get_me(&a2).await.status,
         StatusCode::UNAUTHORIZED,
         "other client survived"
     );
@@ -65,9 +64,9 @@ pub async fn phone_change(kind: Kind) {
 
     // The new number signs in to the same account; the old one is free for a new account.
     let via_new = app.sign_in(&new).await;
-    assert_eq!(me(&app, &via_new).await.json()["id"], id);
+    assert_eq!(app.get_me(&via_new).await.json()["id"], id);
     let via_old = app.sign_in(&old).await;
-    assert_ne!(me(&app, &via_old).await.json()["id"], id);
+    assert_ne!(app.get_me(&via_old).await.json()["id"], id);
 
     // Moving onto a number another account holds fails like a wrong code and changes nothing.
     app.after_cooldown();
@@ -85,7 +84,7 @@ pub async fn phone_change(kind: Kind) {
         .await;
     assert_eq!(taken.status, StatusCode::UNAUTHORIZED);
     assert_eq!(taken.text, bad.text);
-    assert_eq!(me(&app, &via_old).await.json()["phoneNumber"], old);
-    assert_eq!(me(&app, &via_new).await.json()["phoneNumber"], new);
+    assert_eq!(app.get_me(&via_old).await.json()["phoneNumber"], old);
+    assert_eq!(app.get_me(&via_new).await.json()["phoneNumber"], new);
     logs::assert_absent(&[&old, &new, &code, &a1.auth_token]);
 }

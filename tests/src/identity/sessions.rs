@@ -4,7 +4,6 @@ use chrono::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use super::me;
 use crate::harness::app::{unique_phone, Creds, Kind, TestApp};
 use crate::harness::case;
 use crate::harness::logs;
@@ -60,12 +59,12 @@ pub async fn sessions_list_and_revoke(kind: Kind) {
         (unknown.status, unknown.text.clone()),
         (r.status, r.text.clone())
     );
-    assert_eq!(me(&app, &b).await.status, StatusCode::OK);
+    assert_eq!(app.get_me(&b).await.status, StatusCode::OK);
 
     let r = app.request(Some(&a), Method::DELETE, &path, None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    assert_eq!(me(&app, &b).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(me(&app, &a).await.status, StatusCode::OK);
+    assert_eq!(app.get_me(&b).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get_me(&a).await.status, StatusCode::OK);
     assert_eq!(clients(&app, &a).await.len(), 1);
 
     // lastUsedAt moves at most once an hour, and only when used.
@@ -78,7 +77,7 @@ pub async fn sessions_list_and_revoke(kind: Kind) {
     // Logout revokes the calling client.
     let r = app.logout(&a, json!({})).await;
     assert_eq!(r.status, StatusCode::OK);
-    assert_eq!(me(&app, &a).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get_me(&a).await.status, StatusCode::UNAUTHORIZED);
     logs::assert_absent(&[&phone, &a.auth_token, &b.auth_token]);
 }
 
@@ -92,26 +91,26 @@ pub async fn sessions_expire_and_are_capped(kind: Kind) {
     let days = |d| app.clock.advance(Duration::days(d));
     days(29);
     assert_eq!(
-        me(&app, &idle).await.status,
+        app.get_me(&idle).await.status,
         StatusCode::OK,
         "29 days idle is fine"
     );
-    assert_eq!(me(&app, &busy).await.status, StatusCode::OK);
+    assert_eq!(app.get_me(&busy).await.status, StatusCode::OK);
     days(20);
-    assert_eq!(me(&app, &busy).await.status, StatusCode::OK);
+    assert_eq!(app.get_me(&busy).await.status, StatusCode::OK);
     days(11);
-    assert_eq!(me(&app, &busy).await.status, StatusCode::OK);
+    assert_eq!(app.get_me(&busy).await.status, StatusCode::OK);
     // 31 days after its last use, the idle one is signed out.
-    assert_eq!(me(&app, &idle).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get_me(&idle).await.status, StatusCode::UNAUTHORIZED);
     for _ in 0..5 {
         days(20);
-        assert_eq!(me(&app, &busy).await.status, StatusCode::OK);
+        assert_eq!(app.get_me(&busy).await.status, StatusCode::OK);
     }
     // 180 days after sign-in the busy one dies too, although used every 20 days.
     days(19);
-    assert_eq!(me(&app, &busy).await.status, StatusCode::OK, "day 179");
+    assert_eq!(app.get_me(&busy).await.status, StatusCode::OK, "day 179");
     app.clock.advance(Duration::days(2));
-    assert_eq!(me(&app, &busy).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get_me(&busy).await.status, StatusCode::UNAUTHORIZED);
 
     let creds: Vec<Creds> = {
         let mut v = Vec::new();
@@ -121,12 +120,12 @@ pub async fn sessions_expire_and_are_capped(kind: Kind) {
         v
     };
     assert_eq!(
-        me(&app, &creds[0]).await.status,
+        app.get_me(&creds[0]).await.status,
         StatusCode::UNAUTHORIZED,
         "oldest not evicted"
     );
     for c in &creds[1..] {
-        assert_eq!(me(&app, c).await.status, StatusCode::OK);
+        assert_eq!(app.get_me(c).await.status, StatusCode::OK);
     }
     assert_eq!(clients(&app, &creds[3]).await.len(), 3);
 }
