@@ -10,18 +10,19 @@ use statx_core::ports::store::item;
 use statx_core::ports::{Cond, ItemStore, Value as V};
 use statx_core::store::keys;
 
-use crate::app::{Kind, TestApp};
-use crate::groups::{expect, join, post, user, User};
-use crate::stats::{admin_and_group, number_stat, put, stat_path};
+use crate::groups::{expect, join, user, User};
+use crate::harness::app::{Kind, TestApp};
+use crate::harness::case;
+use crate::stats::{admin_and_group, number_stat, stat_path};
 
 async fn device(app: &TestApp, who: &User, token: &str) -> String {
-    let r = post(
-        app,
-        &who.creds,
-        "/v1/devices",
-        json!({"platform": "APNS", "token": token}),
-    )
-    .await;
+    let r = app
+        .post(
+            &who.creds,
+            "/v1/devices",
+            json!({"platform": "APNS", "token": token}),
+        )
+        .await;
     expect(&r, StatusCode::CREATED)["id"]
         .as_str()
         .unwrap()
@@ -53,12 +54,15 @@ async fn await_pushes(app: &TestApp, device: &str, sid: &str, n: usize) {
 }
 
 async fn set_value(app: &TestApp, who: &User, gid: &str, sid: &str, value: &str) {
-    let r = put(app, who, &stat_path(gid, sid), json!({"value": value})).await;
+    let r = app
+        .put(&who.creds, &stat_path(gid, sid), json!({"value": value}))
+        .await;
     expect(&r, StatusCode::OK);
 }
 
 /// Who gets a push, and what it says: members by their settings and mute, never the author,
 /// never the value.
+#[case(local_only)]
 pub async fn stat_changes_push_by_settings_and_mute(kind: Kind) {
     let app = crate::groups::test_app(kind).await;
     let (admin, gid) = admin_and_group(&app).await;
@@ -77,13 +81,13 @@ pub async fn stat_changes_push_by_settings_and_mute(kind: Kind) {
     // processed for everyone and "no push" below is never a race.
     let sentinel = number_stat(&app, &admin, &gid, "Sentinel").await;
     let none = json!({"notify": "NONE"});
-    let r = put(
-        &app,
-        &member,
-        &format!("{}/settings", stat_path(&gid, &sentinel)),
-        none,
-    )
-    .await;
+    let r = app
+        .put(
+            &member.creds,
+            &format!("{}/settings", stat_path(&gid, &sentinel)),
+            none,
+        )
+        .await;
     expect(&r, StatusCode::OK);
     let mut n = 0;
     macro_rules! change {
@@ -108,13 +112,13 @@ pub async fn stat_changes_push_by_settings_and_mute(kind: Kind) {
     assert!(outbox(&app, &d_admin).is_empty(), "the author was pushed");
 
     let settings = format!("{}/settings", stat_path(&gid, &sid));
-    let r = put(
-        &app,
-        &member,
-        &settings,
-        json!({"notify": "THRESHOLD", "above": 50}),
-    )
-    .await;
+    let r = app
+        .put(
+            &member.creds,
+            &settings,
+            json!({"notify": "THRESHOLD", "above": 50}),
+        )
+        .await;
     expect(&r, StatusCode::OK);
     change!("45");
     assert_eq!(outbox(&app, &d_member).len(), 1, "below the threshold");
@@ -123,12 +127,16 @@ pub async fn stat_changes_push_by_settings_and_mute(kind: Kind) {
     change!("70");
     assert_eq!(outbox(&app, &d_member).len(), 2, "already above");
 
-    let r = put(&app, &member, &settings, json!({"notify": "NONE"})).await;
+    let r = app
+        .put(&member.creds, &settings, json!({"notify": "NONE"}))
+        .await;
     expect(&r, StatusCode::OK);
     change!("80");
     assert_eq!(outbox(&app, &d_member).len(), 2, "NONE");
 
-    let r = put(&app, &member, &settings, json!({"notify": "ALL"})).await;
+    let r = app
+        .put(&member.creds, &settings, json!({"notify": "ALL"}))
+        .await;
     expect(&r, StatusCode::OK);
     let mute = keys::mute(&member.id, &gid);
     app.store
@@ -142,13 +150,13 @@ pub async fn stat_changes_push_by_settings_and_mute(kind: Kind) {
     assert_eq!(outbox(&app, &d_member).len(), 3, "unmuted");
 
     // A notes-only change is no value change.
-    let r = put(
-        &app,
-        &admin,
-        &stat_path(&gid, &sid),
-        json!({"notes": "just a note"}),
-    )
-    .await;
+    let r = app
+        .put(
+            &admin.creds,
+            &stat_path(&gid, &sid),
+            json!({"notes": "just a note"}),
+        )
+        .await;
     expect(&r, StatusCode::OK);
     change!("92");
     assert_eq!(outbox(&app, &d_member).len(), 4);
@@ -163,6 +171,7 @@ pub async fn stat_changes_push_by_settings_and_mute(kind: Kind) {
 }
 
 /// A group chat message is pushed to the other members (never its author, never its text).
+#[case(local_only)]
 pub async fn chat_messages_push_to_the_others(kind: Kind) {
     let app = crate::groups::test_app(kind).await;
     let (admin, gid) = admin_and_group(&app).await;
@@ -170,13 +179,13 @@ pub async fn chat_messages_push_to_the_others(kind: Kind) {
     join(&app, &admin, &gid, &member).await;
     let d_admin = device(&app, &admin, "admin-token").await;
     let d_member = device(&app, &member, "member-token").await;
-    let r = post(
-        &app,
-        &member.creds,
-        &format!("/v1/groups/{gid}/messages"),
-        json!({"text": "secret plans for friday"}),
-    )
-    .await;
+    let r = app
+        .post(
+            &member.creds,
+            &format!("/v1/groups/{gid}/messages"),
+            json!({"text": "secret plans for friday"}),
+        )
+        .await;
     assert!(r.status.is_success(), "{}", r.text);
     for _ in 0..200 {
         if !outbox(&app, &d_admin).is_empty() {
@@ -197,8 +206,9 @@ pub async fn chat_messages_push_to_the_others(kind: Kind) {
 
 /// A follower thread: the follower's message goes to the admins (not to other followers, not
 /// to plain members); an admin's reply goes to that follower only.
+#[case(local_only)]
 pub async fn follower_thread_pushes_to_the_other_side(kind: Kind) {
-    use crate::groups::follow::{create_public_group, follow, link};
+    use crate::follow::{create_public_group, follow, link};
     let app = crate::groups::test_app(kind).await;
     let admin = user(&app, Some("Pat Admin")).await;
     let member = user(&app, Some("Mo Member")).await;
@@ -216,10 +226,14 @@ pub async fn follower_thread_pushes_to_the_other_side(kind: Kind) {
         device(&app, &other_fan, "other-fan-token").await,
     );
     let mine = format!("/v1/groups/{gid}/threads/mine/messages");
-    let r = post(&app, &fan.creds, &mine, json!({"text": "hello admins"})).await;
+    let r = app
+        .post(&fan.creds, &mine, json!({"text": "hello admins"}))
+        .await;
     assert!(r.status.is_success(), "{}", r.text);
     let thread = format!("/v1/groups/{gid}/threads/{fid}/messages");
-    let r = post(&app, &admin.creds, &thread, json!({"text": "hello fan"})).await;
+    let r = app
+        .post(&admin.creds, &thread, json!({"text": "hello fan"}))
+        .await;
     assert!(r.status.is_success(), "{}", r.text);
     // The reply is the later change: once the fan has it, both were processed.
     for _ in 0..200 {

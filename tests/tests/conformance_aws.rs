@@ -1,10 +1,7 @@
-//! Conformance suites against the AWS adapters (`statx-aws`) on moto_server, one test per
-//! case, each in its own table, KMS key, bucket and push applications. Needs
-//! `STATX_MOTO_URL` (run through `make test`, which starts moto_server).
-
-use statx_tests::conformance::AwsHarness;
-
-statx_tests::conformance_tests!(AwsHarness::new());
+//! Checks of the AWS adapters (`statx-aws`) on moto_server beyond the shared port conformance
+//! suites (those are `#[case]`s in statx_tests::conformance, run on both backends), each in
+//! its own table, KMS key, bucket and push applications. Needs `STATX_MOTO_URL` (run through
+//! `make test`, which starts moto_server).
 
 /// AWS-specific checks beyond the shared suites.
 mod aws_only {
@@ -15,7 +12,7 @@ mod aws_only {
     use statx_core::ports::store::ItemExt;
     use statx_core::ports::{Blobs, Clock, Cond, Key, ManualClock, SystemClock};
     use statx_tests::conformance::{unique_number, AwsHarness, Harness};
-    use statx_tests::moto;
+    use statx_tests::harness::moto;
 
     #[tokio::test]
     async fn presigned_upload_signs_type_and_length() {

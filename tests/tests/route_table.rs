@@ -174,10 +174,10 @@ fn template_functions_match_route_table() {
 
 #[tokio::test]
 async fn local_server_serves_every_route() {
-    let app = statx_tests::app::TestApp::local().await;
+    let app = statx_tests::harness::app::TestApp::local().await;
     for r in ROUTES {
         let method = Method::from_bytes(r.method.as_bytes()).unwrap();
-        let resp = app.call(method, r.path, None, None).await;
+        let resp = app.request(None, method, r.path, None).await;
         let expected = if r.handler.needs_auth() {
             StatusCode::UNAUTHORIZED
         } else {

@@ -12,7 +12,7 @@ use statx_core::ports::{Blobs, Crypto, ItemStore, PresignedUpload, Push, Sms};
 use statx_core::Config;
 
 use super::{Harness, PushRecord};
-use crate::moto;
+use crate::harness::moto;
 
 pub struct AwsHarness {
     pub sdk: SdkConfig,

@@ -4,11 +4,13 @@
 use statx_core::ports::{BlobMeta, Clock, SystemClock};
 
 use super::{uid, Harness};
+use crate::harness::case;
 
 fn key() -> String {
     format!("att/{}/{}", uid(), uid())
 }
 
+#[case]
 pub async fn upload_head_download_delete(h: &dyn Harness) {
     let blobs = h.blobs();
     let key = key();
@@ -61,12 +63,14 @@ pub async fn upload_head_download_delete(h: &dyn Harness) {
     blobs.delete(&key).await.unwrap();
 }
 
+#[case]
 pub async fn head_missing(h: &dyn Harness) {
     let blobs = h.blobs();
     assert_eq!(blobs.head(&key()).await.unwrap(), None);
     blobs.delete(&key()).await.unwrap();
 }
 
+#[case]
 pub async fn expiry_bounds(h: &dyn Harness) {
     let blobs = h.blobs();
     let key = key();
@@ -87,6 +91,7 @@ pub async fn expiry_bounds(h: &dyn Harness) {
     assert!(blobs.presign_download(&key, week).await.is_ok());
 }
 
+#[case]
 pub async fn copy_keeps_bytes_and_type(h: &dyn Harness) {
     let blobs = h.blobs();
     let (from, to) = (key(), key());

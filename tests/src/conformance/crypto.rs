@@ -4,7 +4,9 @@
 use statx_core::ports::CryptoError;
 
 use super::Harness;
+use crate::harness::case;
 
+#[case]
 pub async fn seal_open_context(h: &dyn Harness) {
     let c = h.crypto().await;
     let ctx = "USER#1|PROFILE|phone";
@@ -31,6 +33,7 @@ pub async fn seal_open_context(h: &dyn Harness) {
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
 }
 
+#[case]
 pub async fn stable_across_instances(h: &dyn Harness) {
     let first = h.crypto().await;
     let second = h.crypto().await;
@@ -42,6 +45,7 @@ pub async fn stable_across_instances(h: &dyn Harness) {
     );
 }
 
+#[case]
 pub async fn concurrent_first_start(h: &dyn Harness) {
     // No key exists yet: several instances created at once must all end up with one key.
     let (a, b, c, d, e, f) = tokio::join!(

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use statx_core::ports::{PushError, PushMessage, PushOutcome};
 
 use super::{uid, unique_number, Harness, PushRecord};
+use crate::harness::case;
 
+#[case]
 pub async fn sms_send_and_read_back(h: &dyn Harness) {
     let sms = h.sms();
     let (to, bystander) = (unique_number(), unique_number());
@@ -43,6 +45,7 @@ fn token() -> String {
     format!("token-{}", uid())
 }
 
+#[case]
 pub async fn push_register_send(h: &dyn Harness) {
     let push = h.push();
     for platform in ["GCM", "APNS", "APNS_SANDBOX"] {
@@ -65,6 +68,7 @@ pub async fn push_register_send(h: &dyn Harness) {
     }
 }
 
+#[case]
 pub async fn push_register_idempotent(h: &dyn Harness) {
     let push = h.push();
     let (device, tok) = (uid(), token());
@@ -75,6 +79,7 @@ pub async fn push_register_idempotent(h: &dyn Harness) {
     assert_ne!(first, other);
 }
 
+#[case]
 pub async fn push_disabled_endpoint(h: &dyn Harness) {
     let push = h.push();
     let (device, tok) = (uid(), token());
@@ -101,6 +106,7 @@ pub async fn push_disabled_endpoint(h: &dyn Harness) {
     }
 }
 
+#[case]
 pub async fn push_unknown_platform(h: &dyn Harness) {
     let push = h.push();
     assert_eq!(

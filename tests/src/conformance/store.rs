@@ -8,6 +8,7 @@ use statx_core::ports::store::{item, ItemExt, MAX_ITEM_BYTES, TTL, VERSION};
 use statx_core::ports::{Cond, CounterOutcome, Item, ItemStore, Key, StoreError, Value};
 
 use super::uid;
+use crate::harness::case;
 
 /// A key under a partition unique to this call.
 pub(crate) fn fresh_key(sk: &str) -> Key {
@@ -22,6 +23,7 @@ fn expiry() -> i64 {
     chrono::Utc::now().timestamp() + 3600
 }
 
+#[case]
 pub async fn get_put_delete(store: Arc<dyn ItemStore>) {
     let key = fresh_key("A");
     let sibling = Key::new(key.pk.clone(), "B");
@@ -54,6 +56,7 @@ pub async fn get_put_delete(store: Arc<dyn ItemStore>) {
     ));
 }
 
+#[case]
 pub async fn value_types(store: Arc<dyn ItemStore>) {
     let key = fresh_key("V");
     let bytes: Vec<u8> = (0..=255).collect();
@@ -85,6 +88,7 @@ pub async fn value_types(store: Arc<dyn ItemStore>) {
     assert_eq!(updated.b("bytes"), it.b("bytes"));
 }
 
+#[case]
 pub async fn conditions(store: Arc<dyn ItemStore>) {
     let key = fresh_key("C");
     let v1 = item(&key, [(VERSION, Value::N(1)), ("a", s("1"))]);
@@ -153,6 +157,7 @@ fn attrs(pairs: &[(&str, Value)]) -> Item {
         .collect()
 }
 
+#[case]
 pub async fn update_semantics(store: Arc<dyn ItemStore>) {
     // Creates when absent (no condition), returning the whole new item.
     let key = fresh_key("U");
@@ -250,6 +255,7 @@ pub async fn update_semantics(store: Arc<dyn ItemStore>) {
     }
 }
 
+#[case]
 pub async fn counters(store: Arc<dyn ItemStore>) {
     let key = fresh_key("RATE");
     let exp = expiry();
@@ -316,6 +322,7 @@ pub async fn counters(store: Arc<dyn ItemStore>) {
     }
 }
 
+#[case]
 pub async fn counters_concurrent(store: Arc<dyn ItemStore>) {
     let key = fresh_key("RATE");
     let exp = expiry();
@@ -338,6 +345,7 @@ pub async fn counters_concurrent(store: Arc<dyn ItemStore>) {
     assert_eq!(store.get(&key).await.unwrap().unwrap().n("n"), Some(5));
 }
 
+#[case]
 pub async fn batch_get(store: Arc<dyn ItemStore>) {
     let pk = format!("B#{}", uid());
     let keys: Vec<Key> = (0..60)
@@ -371,6 +379,7 @@ pub async fn batch_get(store: Arc<dyn ItemStore>) {
     ));
 }
 
+#[case]
 pub async fn size_limit(store: Arc<dyn ItemStore>) {
     let key = fresh_key("BIG");
     let big = item(&key, [("blob", Value::B(vec![7; MAX_ITEM_BYTES + 1]))]);

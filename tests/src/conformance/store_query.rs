@@ -7,6 +7,7 @@ use statx_core::ports::store::{item, ItemExt, GSI1PK, GSI1SK};
 use statx_core::ports::{Cond, Item, ItemStore, Key, Query, StoreError, Value};
 
 use super::uid;
+use crate::harness::case;
 
 /// Put items with these sort keys under a fresh partition; returns the partition key.
 async fn seed(store: &Arc<dyn ItemStore>, sks: &[String]) -> String {
@@ -49,6 +50,7 @@ pub async fn drain(store: &Arc<dyn ItemStore>, q: Query) -> Vec<Item> {
     panic!("pagination does not end");
 }
 
+#[case]
 pub async fn query_prefix(store: Arc<dyn ItemStore>) {
     let mut all = sks("A#", 10);
     all.extend(sks("B#", 5));
@@ -79,6 +81,7 @@ pub async fn query_prefix(store: Arc<dyn ItemStore>) {
     assert!(page.items.is_empty() && page.next.is_none());
 }
 
+#[case]
 pub async fn query_between(store: Arc<dyn ItemStore>) {
     let mut all = sks("A#", 10);
     all.extend(sks("B#", 5));
@@ -110,6 +113,7 @@ pub async fn query_between(store: Arc<dyn ItemStore>) {
     assert!(page.items.is_empty());
 }
 
+#[case]
 pub async fn query_descending(store: Arc<dyn ItemStore>) {
     let mut all = sks("A#", 10);
     all.push("C#1".into());
@@ -129,6 +133,7 @@ pub async fn query_descending(store: Arc<dyn ItemStore>) {
     assert!(page.next.is_some());
 }
 
+#[case]
 pub async fn query_pagination(store: Arc<dyn ItemStore>) {
     let mut all = sks("H#", 25);
     all.extend(sks("Z#", 3));
@@ -164,6 +169,7 @@ pub async fn query_pagination(store: Arc<dyn ItemStore>) {
     assert_eq!(sort_keys(&rest), want);
 }
 
+#[case]
 pub async fn query_pagination_descending(store: Arc<dyn ItemStore>) {
     let mut all = sks("H#", 23);
     all.extend(sks("A#", 2));
@@ -180,6 +186,7 @@ pub async fn query_pagination_descending(store: Arc<dyn ItemStore>) {
     }
 }
 
+#[case]
 pub async fn query_gsi(store: Arc<dyn ItemStore>) {
     let gpk = format!("G#{}", uid());
     let owner = format!("Q#{}", uid());
@@ -267,6 +274,7 @@ pub async fn query_gsi(store: Arc<dyn ItemStore>) {
     }
 }
 
+#[case]
 pub async fn query_bad_requests(store: Arc<dyn ItemStore>) {
     let pk = seed(&store, &sks("A#", 3)).await;
     let other = seed(&store, &sks("A#", 3)).await;

@@ -6,6 +6,7 @@ use statx_core::ports::store::{item, ItemExt, MAX_ITEM_BYTES, VERSION};
 use statx_core::ports::{Cond, Item, ItemStore, Key, StoreError, Value, Write};
 
 use super::uid;
+use crate::harness::case;
 
 struct Fixture {
     existing: Key,
@@ -79,6 +80,7 @@ async fn untouched(store: &Arc<dyn ItemStore>, f: &Fixture) {
     assert_eq!(store.get(&f.absent).await.unwrap(), None);
 }
 
+#[case]
 pub async fn transaction_commits(store: Arc<dyn ItemStore>) {
     let f = fixture(&store).await;
     // The extra write creates an item by update.
@@ -133,6 +135,7 @@ pub async fn transaction_commits(store: Arc<dyn ItemStore>) {
     assert_eq!(last.n("i"), Some(98));
 }
 
+#[case]
 pub async fn transaction_all_or_nothing(store: Arc<dyn ItemStore>) {
     let f = fixture(&store).await;
     // The last write's condition fails: nothing at all is written.
@@ -159,6 +162,7 @@ pub async fn transaction_all_or_nothing(store: Arc<dyn ItemStore>) {
     untouched(&store, &f).await;
 }
 
+#[case]
 pub async fn transaction_failed_indexes(store: Arc<dyn ItemStore>) {
     let f = fixture(&store).await;
     let ws = vec![
@@ -199,6 +203,7 @@ pub async fn transaction_failed_indexes(store: Arc<dyn ItemStore>) {
     untouched(&store, &f).await;
 }
 
+#[case]
 pub async fn transaction_bad_requests(store: Arc<dyn ItemStore>) {
     let f = fixture(&store).await;
     let invalid = |r: Result<(), StoreError>| matches!(r, Err(StoreError::Invalid(_)));

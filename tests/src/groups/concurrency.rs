@@ -8,7 +8,8 @@ use serde_json::json;
 use statx_core::store::keys;
 
 use super::*;
-use crate::app::TestApp;
+use crate::harness::app::TestApp;
+use crate::harness::case;
 
 fn member_path(gid: &str, mid: &str) -> String {
     format!("/v1/groups/{gid}/members/{mid}")
@@ -24,6 +25,7 @@ async fn admins(app: &TestApp, who: &User, gid: &str) -> usize {
 
 /// Two admins demote each other at the same moment: exactly one wins, the group keeps exactly
 /// one admin, and the store agrees with itself.
+#[case]
 pub async fn two_admins_demote_each_other(app: &TestApp) {
     let a1 = user(app, None).await;
     let a2 = user(app, None).await;
@@ -41,21 +43,16 @@ pub async fn two_admins_demote_each_other(app: &TestApp) {
             (&a2, &a1, &mid2, &mid1)
         };
         expect(
-            &patch(
-                app,
-                &x.creds,
-                &member_path(&gid, my),
-                json!({"role": "admin"}),
-            )
-            .await,
+            &app.patch(&x.creds, &member_path(&gid, my), json!({"role": "admin"}))
+                .await,
             StatusCode::OK,
         );
         assert_eq!(admins(app, &m, &gid).await, 2);
         let demote = json!({"role": "member"});
         let (py, px) = (member_path(&gid, my), member_path(&gid, mx));
         let (rx, ry) = futures::join!(
-            patch(app, &x.creds, &py, demote.clone()),
-            patch(app, &y.creds, &px, demote.clone()),
+            app.patch(&x.creds, &py, demote.clone()),
+            app.patch(&y.creds, &px, demote.clone()),
         );
         let wins = [&rx, &ry]
             .iter()
@@ -74,17 +71,12 @@ pub async fn two_admins_demote_each_other(app: &TestApp) {
         // The next round starts with `y` as the only admin: swap if `x` won.
         if rx.status == StatusCode::OK {
             expect(
-                &patch(
-                    app,
-                    &x.creds,
-                    &member_path(&gid, my),
-                    json!({"role": "admin"}),
-                )
-                .await,
+                &app.patch(&x.creds, &member_path(&gid, my), json!({"role": "admin"}))
+                    .await,
                 StatusCode::OK,
             );
             expect(
-                &patch(app, &y.creds, &member_path(&gid, mx), demote).await,
+                &app.patch(&y.creds, &member_path(&gid, mx), demote).await,
                 StatusCode::OK,
             );
         }
@@ -93,6 +85,7 @@ pub async fn two_admins_demote_each_other(app: &TestApp) {
 
 /// Two admins flip one member's role many times at once: every answer is a success or a
 /// clean refusal, and at the end the member item, the member's index and META's counts agree.
+#[case]
 pub async fn concurrent_role_flips_stay_consistent(app: &TestApp) {
     let a1 = user(app, None).await;
     let a2 = user(app, None).await;
@@ -101,8 +94,7 @@ pub async fn concurrent_role_flips_stay_consistent(app: &TestApp) {
     let mid2 = join(app, &a1, &gid, &a2).await;
     let mid_m = join(app, &a1, &gid, &m).await;
     expect(
-        &patch(
-            app,
+        &app.patch(
             &a1.creds,
             &member_path(&gid, &mid2),
             json!({"role": "admin"}),
@@ -114,30 +106,27 @@ pub async fn concurrent_role_flips_stay_consistent(app: &TestApp) {
     let calls = (0..12).map(|i| {
         let by = if i % 2 == 0 { &a1 } else { &a2 };
         let role = if i % 3 == 0 { "member" } else { "admin" };
-        patch(app, &by.creds, &path, json!({"role": role}))
+        app.patch(&by.creds, &path, json!({"role": role}))
     });
     for r in join_all(calls).await {
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     }
     assert_consistent(app, &gid, &[&a1, &a2, &m]).await;
-    let seen_by_m = expect(
-        &get(app, &m.creds, &format!("/v1/groups/{gid}")).await,
-        StatusCode::OK,
-    );
+    let seen_by_m = expect(&app.get_group(&m.creds, &gid).await, StatusCode::OK);
     let listed = members_of(app, &a1, &gid).await;
     let m_row = listed.iter().find(|x| x["id"] == mid_m.as_str()).unwrap();
     assert_eq!(seen_by_m["role"], m_row["role"]);
 }
 
 /// Two admins change different fields at once: both changes are kept.
+#[case]
 pub async fn concurrent_group_edits_keep_both(app: &TestApp) {
     let a1 = user(app, None).await;
     let a2 = user(app, None).await;
     let gid = id(&create_group(app, &a1, "Before").await);
     let mid2 = join(app, &a1, &gid, &a2).await;
     expect(
-        &patch(
-            app,
+        &app.patch(
             &a1.creds,
             &member_path(&gid, &mid2),
             json!({"role": "admin"}),
@@ -150,12 +139,12 @@ pub async fn concurrent_group_edits_keep_both(app: &TestApp) {
         let name = format!("Name {round}");
         let description = format!("Description {round}");
         let (r1, r2) = futures::join!(
-            patch(app, &a1.creds, &path, json!({"name": name})),
-            patch(app, &a2.creds, &path, json!({"description": description})),
+            app.patch(&a1.creds, &path, json!({"name": name})),
+            app.patch(&a2.creds, &path, json!({"description": description})),
         );
         expect(&r1, StatusCode::OK);
         expect(&r2, StatusCode::OK);
-        let g = expect(&get(app, &a1.creds, &path).await, StatusCode::OK);
+        let g = expect(&app.get(&a1.creds, &path).await, StatusCode::OK);
         assert_eq!(g["name"], name.as_str(), "lost update");
         assert_eq!(g["description"], description.as_str(), "lost update");
     }
@@ -163,6 +152,7 @@ pub async fn concurrent_group_edits_keep_both(app: &TestApp) {
 
 /// The invitee accepts while an admin cancels: exactly one wins; either way no invitation item
 /// is left and the membership is complete or absent.
+#[case]
 pub async fn accept_races_cancel(app: &TestApp) {
     let a = user(app, None).await;
     let x = user(app, None).await;
@@ -174,8 +164,8 @@ pub async fn accept_races_cancel(app: &TestApp) {
         let accept = format!("/v1/invitations/{inv}/accept");
         let cancel = format!("/v1/groups/{gid}/invitations/{inv}");
         let (acc, can) = futures::join!(
-            post(app, &x.creds, &accept, json!({})),
-            delete(app, &a.creds, &cancel),
+            app.post(&x.creds, &accept, json!({})),
+            app.delete(&a.creds, &cancel),
         );
         assert!(
             [StatusCode::OK, StatusCode::NOT_FOUND].contains(&acc.status),
@@ -203,7 +193,7 @@ pub async fn accept_races_cancel(app: &TestApp) {
             "orphan listing item"
         );
         assert_consistent(app, &gid, &[&a, &x]).await;
-        let member = get(app, &x.creds, &format!("/v1/groups/{gid}")).await;
+        let member = app.get_group(&x.creds, &gid).await;
         if acc.status == StatusCode::OK {
             accepted += 1;
             let mid = expect(&member, StatusCode::OK)["memberId"]
@@ -211,7 +201,7 @@ pub async fn accept_races_cancel(app: &TestApp) {
                 .unwrap()
                 .to_string();
             expect(
-                &delete(app, &a.creds, &member_path(&gid, &mid)).await,
+                &app.delete(&a.creds, &member_path(&gid, &mid)).await,
                 StatusCode::OK,
             );
         } else {
@@ -224,6 +214,7 @@ pub async fn accept_races_cancel(app: &TestApp) {
 
 /// The invitee accepts while the admin deletes the group: whoever wins, nothing of the group
 /// is left afterwards (no membership index, no invitation, no item under the group).
+#[case]
 pub async fn accept_races_group_deletion(app: &TestApp) {
     let a = user(app, None).await;
     let b = user(app, None).await;
@@ -235,8 +226,8 @@ pub async fn accept_races_group_deletion(app: &TestApp) {
         let accept = format!("/v1/invitations/{inv}/accept");
         let group = format!("/v1/groups/{gid}");
         let (acc, del) = futures::join!(
-            post(app, &x.creds, &accept, json!({})),
-            delete(app, &a.creds, &group),
+            app.post(&x.creds, &accept, json!({})),
+            app.delete(&a.creds, &group),
         );
         assert!(
             [StatusCode::OK, StatusCode::NOT_FOUND].contains(&acc.status),
@@ -245,7 +236,7 @@ pub async fn accept_races_group_deletion(app: &TestApp) {
         );
         expect(&del, StatusCode::OK);
         assert_no_trace(app, &gid, &[&a, &b, &x], &[&x.phone]).await;
-        let l = expect(&get(app, &x.creds, "/v1/groups").await, StatusCode::OK);
+        let l = expect(&app.list_groups(&x.creds, "").await, StatusCode::OK);
         assert_eq!(l["data"], json!([]));
     }
 }

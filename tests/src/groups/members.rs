@@ -7,13 +7,15 @@ use statx_core::ports::{Cond, ItemExt, Value as StoreValue};
 use statx_core::store::keys;
 
 use super::*;
-use crate::app::{unique_phone, TestApp};
+use crate::harness::app::{unique_phone, TestApp};
+use crate::harness::case;
 
 fn member_path(gid: &str, mid: &str) -> String {
     format!("/v1/groups/{gid}/members/{mid}")
 }
 
 /// Promote, demote, no-op changes, and the group always keeping one admin (409).
+#[case]
 pub async fn roles_and_the_last_admin(app: &TestApp) {
     let a = user(app, Some("Ada")).await;
     let b = user(app, Some("Bea")).await;
@@ -22,27 +24,26 @@ pub async fn roles_and_the_last_admin(app: &TestApp) {
     let mid_a = g["memberId"].as_str().unwrap().to_string();
     let mid_b = join(app, &a, &gid, &b).await;
 
-    let r = patch(
-        app,
-        &a.creds,
-        &member_path(&gid, &mid_a),
-        json!({"role": "member"}),
-    )
-    .await;
+    let r = app
+        .patch(
+            &a.creds,
+            &member_path(&gid, &mid_a),
+            json!({"role": "member"}),
+        )
+        .await;
     expect_error(&r, StatusCode::CONFLICT, "conflict");
     assert!(r.json()["error"]["message"]
         .as_str()
         .unwrap()
         .contains("admin"));
     expect_error(
-        &delete(app, &a.creds, &member_path(&gid, &mid_a)).await,
+        &app.delete(&a.creds, &member_path(&gid, &mid_a)).await,
         StatusCode::CONFLICT,
         "conflict",
     );
 
     let p = expect(
-        &patch(
-            app,
+        &app.patch(
             &a.creds,
             &member_path(&gid, &mid_b),
             json!({"role": "admin"}),
@@ -55,15 +56,11 @@ pub async fn roles_and_the_last_admin(app: &TestApp) {
         json!({"id": mid_b, "displayName": "Bea", "role": "admin", "joinedAt": p["joinedAt"]})
     );
     assert_eq!(
-        expect(
-            &get(app, &b.creds, &format!("/v1/groups/{gid}")).await,
-            StatusCode::OK
-        )["role"],
+        expect(&app.get_group(&b.creds, &gid).await, StatusCode::OK)["role"],
         "admin"
     );
     let again = expect(
-        &patch(
-            app,
+        &app.patch(
             &a.creds,
             &member_path(&gid, &mid_b),
             json!({"role": " admin "}),
@@ -76,8 +73,7 @@ pub async fn roles_and_the_last_admin(app: &TestApp) {
 
     // Two admins: one may step down.
     let d = expect(
-        &patch(
-            app,
+        &app.patch(
             &a.creds,
             &member_path(&gid, &mid_a),
             json!({"role": "member"}),
@@ -87,25 +83,24 @@ pub async fn roles_and_the_last_admin(app: &TestApp) {
     );
     assert_eq!(d["role"], "member");
     // ... and has no admin powers left.
-    let r = patch(
-        app,
-        &a.creds,
-        &member_path(&gid, &mid_a),
-        json!({"role": "admin"}),
-    )
-    .await;
+    let r = app
+        .patch(
+            &a.creds,
+            &member_path(&gid, &mid_a),
+            json!({"role": "admin"}),
+        )
+        .await;
     expect_error(&r, StatusCode::NOT_FOUND, "not_found");
-    let r = patch(
-        app,
-        &b.creds,
-        &member_path(&gid, &mid_b),
-        json!({"role": "member"}),
-    )
-    .await;
+    let r = app
+        .patch(
+            &b.creds,
+            &member_path(&gid, &mid_b),
+            json!({"role": "member"}),
+        )
+        .await;
     expect_error(&r, StatusCode::CONFLICT, "conflict");
     expect(
-        &patch(
-            app,
+        &app.patch(
             &b.creds,
             &member_path(&gid, &mid_a),
             json!({"role": "admin"}),
@@ -118,16 +113,12 @@ pub async fn roles_and_the_last_admin(app: &TestApp) {
     let other = create_group(app, &b, "Other").await;
     let other_mid = other["memberId"].as_str().unwrap();
     for mid in [random_id(), other_mid.to_string()] {
-        let r = patch(
-            app,
-            &a.creds,
-            &member_path(&gid, &mid),
-            json!({"role": "admin"}),
-        )
-        .await;
+        let r = app
+            .patch(&a.creds, &member_path(&gid, &mid), json!({"role": "admin"}))
+            .await;
         expect_error(&r, StatusCode::NOT_FOUND, "not_found");
         expect_error(
-            &delete(app, &a.creds, &member_path(&gid, &mid)).await,
+            &app.delete(&a.creds, &member_path(&gid, &mid)).await,
             StatusCode::NOT_FOUND,
             "not_found",
         );
@@ -136,6 +127,7 @@ pub async fn roles_and_the_last_admin(app: &TestApp) {
 }
 
 /// Anyone leaves; admins remove; members cannot remove others; a removed member loses access.
+#[case]
 pub async fn leave_and_remove(app: &TestApp) {
     let a = user(app, None).await;
     let b = user(app, None).await;
@@ -147,57 +139,54 @@ pub async fn leave_and_remove(app: &TestApp) {
     let mid_c = join(app, &a, &gid, &c).await;
 
     let r = expect(
-        &delete(app, &b.creds, &member_path(&gid, &mid_b)).await,
+        &app.delete(&b.creds, &member_path(&gid, &mid_b)).await,
         StatusCode::OK,
     );
     assert_eq!(r, json!({"removed": true}));
     expect_error(
-        &get(app, &b.creds, &format!("/v1/groups/{gid}")).await,
+        &app.get_group(&b.creds, &gid).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
     assert_eq!(
-        expect(&get(app, &b.creds, "/v1/groups").await, StatusCode::OK)["data"],
+        expect(&app.list_groups(&b.creds, "").await, StatusCode::OK)["data"],
         json!([])
     );
     assert_eq!(
-        expect(
-            &get(app, &a.creds, &format!("/v1/groups/{gid}")).await,
-            StatusCode::OK
-        )["memberCount"],
+        expect(&app.get_group(&a.creds, &gid).await, StatusCode::OK)["memberCount"],
         2
     );
 
     let before = app.store.writes();
     expect_error(
-        &delete(app, &c.creds, &member_path(&gid, &mid_a)).await,
+        &app.delete(&c.creds, &member_path(&gid, &mid_a)).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
     expect_error(
-        &delete(app, &c.creds, &member_path(&gid, &random_id())).await,
+        &app.delete(&c.creds, &member_path(&gid, &random_id())).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
     // The removed member can no longer act, not even on themselves.
     expect_error(
-        &delete(app, &b.creds, &member_path(&gid, &mid_c)).await,
+        &app.delete(&b.creds, &member_path(&gid, &mid_c)).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
     assert_eq!(app.store.writes(), before);
 
     expect(
-        &delete(app, &a.creds, &member_path(&gid, &mid_c)).await,
+        &app.delete(&a.creds, &member_path(&gid, &mid_c)).await,
         StatusCode::OK,
     );
     expect_error(
-        &get(app, &c.creds, &format!("/v1/groups/{gid}/members")).await,
+        &app.list_members(&c.creds, &gid, "").await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
     expect_error(
-        &delete(app, &a.creds, &member_path(&gid, &mid_c)).await,
+        &app.delete(&a.creds, &member_path(&gid, &mid_c)).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
@@ -210,6 +199,7 @@ pub async fn leave_and_remove(app: &TestApp) {
 }
 
 /// Members invite only when the group allows it, and even then see no invitation list.
+#[case]
 pub async fn members_can_invite_setting(app: &TestApp) {
     let a = user(app, None).await;
     let m = user(app, Some("Mo")).await;
@@ -218,24 +208,24 @@ pub async fn members_can_invite_setting(app: &TestApp) {
     let path = format!("/v1/groups/{gid}/members");
     let x = unique_phone();
     let before = app.store.writes();
-    let r = post(app, &m.creds, &path, json!({"phoneNumber": x})).await;
+    let r = app.post(&m.creds, &path, json!({"phoneNumber": x})).await;
     expect_error(&r, StatusCode::NOT_FOUND, "not_found");
     assert_eq!(app.store.writes(), before);
     assert!(app.sms_to(&x).await.is_empty());
 
-    let s = patch(
-        app,
-        &a.creds,
-        &format!("/v1/groups/{gid}"),
-        json!({"settings": {"membersCanInvite": true}}),
-    )
-    .await;
+    let s = app
+        .patch(
+            &a.creds,
+            &format!("/v1/groups/{gid}"),
+            json!({"settings": {"membersCanInvite": true}}),
+        )
+        .await;
     assert_eq!(
         expect(&s, StatusCode::OK)["settings"]["membersCanInvite"],
         true
     );
     let inv = expect(
-        &post(app, &m.creds, &path, json!({"phoneNumber": x})).await,
+        &app.post(&m.creds, &path, json!({"phoneNumber": x})).await,
         StatusCode::ACCEPTED,
     );
     let inv = inv["invitationId"].as_str().unwrap().to_string();
@@ -244,63 +234,54 @@ pub async fn members_can_invite_setting(app: &TestApp) {
         vec!["Mo invited you to a StatX group. Open StatX to see it.".to_string()]
     );
     expect_error(
-        &get(app, &m.creds, &format!("/v1/groups/{gid}/invitations")).await,
+        &app.list_group_invitations(&m.creds, &gid, "").await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
     expect_error(
-        &delete(
-            app,
-            &m.creds,
-            &format!("/v1/groups/{gid}/invitations/{inv}"),
-        )
-        .await,
+        &app.cancel_invitation(&m.creds, &gid, &inv).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
     let list = expect(
-        &get(app, &a.creds, &format!("/v1/groups/{gid}/invitations")).await,
+        &app.list_group_invitations(&a.creds, &gid, "").await,
         StatusCode::OK,
     );
     assert_eq!(list["data"][0]["invitedBy"], "Mo");
 
-    patch(
-        app,
+    app.update_group(
         &a.creds,
-        &format!("/v1/groups/{gid}"),
+        &gid,
         json!({"settings": {"membersCanInvite": false}}),
     )
     .await;
-    let r = post(app, &m.creds, &path, json!({"phoneNumber": unique_phone()})).await;
+    let r = app
+        .post(&m.creds, &path, json!({"phoneNumber": unique_phone()}))
+        .await;
     expect_error(&r, StatusCode::NOT_FOUND, "not_found");
 }
 
 /// Members appear by their own name, else the name they were invited with, else a neutral
 /// placeholder; never by number, never by user id.
+#[case]
 pub async fn display_names_never_phones(app: &TestApp) {
     let a = user(app, Some("Ada")).await;
     let b = user(app, None).await;
     let c = user(app, None).await;
     let gid = id(&create_group(app, &a, "G").await);
-    let inv = post(
-        app,
-        &a.creds,
-        &format!("/v1/groups/{gid}/members"),
-        json!({"phoneNumber": b.phone, "displayName": "Bee"}),
-    )
-    .await;
+    let inv = app
+        .post(
+            &a.creds,
+            &format!("/v1/groups/{gid}/members"),
+            json!({"phoneNumber": b.phone, "displayName": "Bee"}),
+        )
+        .await;
     let inv = expect(&inv, StatusCode::ACCEPTED)["invitationId"]
         .as_str()
         .unwrap()
         .to_string();
     expect(
-        &post(
-            app,
-            &b.creds,
-            &format!("/v1/invitations/{inv}/accept"),
-            json!({}),
-        )
-        .await,
+        &app.accept_invitation(&b.creds, &inv, json!({})).await,
         StatusCode::OK,
     );
     join(app, &a, &gid, &c).await;
@@ -326,6 +307,7 @@ pub async fn display_names_never_phones(app: &TestApp) {
 }
 
 /// Accepting into a full group is refused (409) and leaves the invitation pending.
+#[case]
 pub async fn full_group_is_refused(app: &TestApp) {
     let a = user(app, None).await;
     let b = user(app, None).await;
@@ -353,16 +335,16 @@ pub async fn full_group_is_refused(app: &TestApp) {
         }
     };
     set_count(statx_core::groups::MAX_MEMBERS).await;
-    let r = post(
-        app,
-        &b.creds,
-        &format!("/v1/invitations/{inv}/accept"),
-        json!({}),
-    )
-    .await;
+    let r = app
+        .post(
+            &b.creds,
+            &format!("/v1/invitations/{inv}/accept"),
+            json!({}),
+        )
+        .await;
     expect_error(&r, StatusCode::CONFLICT, "conflict");
     assert_eq!(
-        expect(&get(app, &b.creds, "/v1/invitations").await, StatusCode::OK)["data"]
+        expect(&app.list_invitations(&b.creds, "").await, StatusCode::OK)["data"]
             .as_array()
             .unwrap()
             .len(),
@@ -370,13 +352,7 @@ pub async fn full_group_is_refused(app: &TestApp) {
     );
     set_count(1).await;
     let j = expect(
-        &post(
-            app,
-            &b.creds,
-            &format!("/v1/invitations/{inv}/accept"),
-            json!({}),
-        )
-        .await,
+        &app.accept_invitation(&b.creds, &inv, json!({})).await,
         StatusCode::OK,
     );
     assert_eq!(j["memberCount"], 2);

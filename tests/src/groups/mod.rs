@@ -1,13 +1,12 @@
-//! Issue 5 suites: private groups, invitations by phone number, members and roles, and the
-//! isolation, privacy, concurrency and account tests. Every case is `async fn(&TestApp)`;
-//! `groups_cases!` lists them so tests/tests/groups_local.rs and groups_aws.rs run each one on
-//! the embedded adapters and on moto_server.
+//! Groups: private groups and their life, members and roles, invitations by phone number;
+//! and the checks that span every group-scoped route: the isolation matrix, privacy of
+//! numbers, races. The helpers here (users, groups, store inspection) serve the other
+//! features' suites too.
 
-pub mod account;
 pub mod concurrency;
-pub mod flows;
-pub mod follow;
-pub mod matrix;
+pub mod invitations;
+pub mod isolation;
+pub mod lifecycle;
 pub mod members;
 pub mod privacy;
 
@@ -16,7 +15,7 @@ use serde_json::{json, Value};
 use statx_core::ports::{Item, Key, Query};
 use statx_core::store::keys;
 
-use crate::app::{unique_phone, Creds, Kind, Resp, TestApp};
+use crate::harness::app::{unique_phone, Creds, Kind, Resp, TestApp};
 
 /// A server for these suites. Every test signs in several users from 127.0.0.1, so the per-IP
 /// login cap is raised (it is tested in the account suite); everything else is the default.
@@ -32,12 +31,6 @@ pub struct User {
     pub id: String,
 }
 
-impl User {
-    pub fn creds(&self) -> Option<&Creds> {
-        Some(&self.creds)
-    }
-}
-
 /// Sign in a fresh number; set a display name when given.
 pub async fn user(app: &TestApp, display_name: Option<&str>) -> User {
     let phone = unique_phone();
@@ -47,34 +40,18 @@ pub async fn user(app: &TestApp, display_name: Option<&str>) -> User {
 pub async fn user_with(app: &TestApp, phone: &str, display_name: Option<&str>) -> User {
     let creds = app.sign_in(phone).await;
     if let Some(name) = display_name {
-        let r = patch(app, &creds, "/v1/me", json!({ "displayName": name })).await;
+        let r = app
+            .patch(&creds, "/v1/me", json!({ "displayName": name }))
+            .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     }
-    let me = app.call(Method::GET, "/v1/me", None, Some(&creds)).await;
+    let me = app.request(Some(&creds), Method::GET, "/v1/me", None).await;
     assert_eq!(me.status, StatusCode::OK, "{}", me.text);
     User {
         phone: phone.to_string(),
         id: me.json()["id"].as_str().unwrap().to_string(),
         creds,
     }
-}
-
-pub async fn get(app: &TestApp, c: &Creds, path: &str) -> Resp {
-    app.call(Method::GET, path, None, Some(c)).await
-}
-
-pub async fn post(app: &TestApp, c: &Creds, path: &str, body: Value) -> Resp {
-    app.call(Method::POST, path, Some(&body.to_string()), Some(c))
-        .await
-}
-
-pub async fn patch(app: &TestApp, c: &Creds, path: &str, body: Value) -> Resp {
-    app.call(Method::PATCH, path, Some(&body.to_string()), Some(c))
-        .await
-}
-
-pub async fn delete(app: &TestApp, c: &Creds, path: &str) -> Resp {
-    app.call(Method::DELETE, path, None, Some(c)).await
 }
 
 pub fn expect(r: &Resp, status: StatusCode) -> Value {
@@ -91,7 +68,9 @@ pub fn expect_error(r: &Resp, status: StatusCode, code: &str) {
 
 /// Create a group; returns its JSON.
 pub async fn create_group(app: &TestApp, admin: &User, name: &str) -> Value {
-    let r = post(app, &admin.creds, "/v1/groups", json!({ "name": name })).await;
+    let r = app
+        .post(&admin.creds, "/v1/groups", json!({ "name": name }))
+        .await;
     expect(&r, StatusCode::CREATED)
 }
 
@@ -104,13 +83,13 @@ pub fn id(v: &Value) -> String {
 
 /// Invite `phone`; returns the invitation id.
 pub async fn invite(app: &TestApp, by: &User, gid: &str, phone: &str) -> String {
-    let r = post(
-        app,
-        &by.creds,
-        &format!("/v1/groups/{gid}/members"),
-        json!({ "phoneNumber": phone }),
-    )
-    .await;
+    let r = app
+        .post(
+            &by.creds,
+            &format!("/v1/groups/{gid}/members"),
+            json!({ "phoneNumber": phone }),
+        )
+        .await;
     expect(&r, StatusCode::ACCEPTED)["invitationId"]
         .as_str()
         .unwrap()
@@ -120,13 +99,13 @@ pub async fn invite(app: &TestApp, by: &User, gid: &str, phone: &str) -> String 
 /// Invite `who` and accept as them; returns their member id.
 pub async fn join(app: &TestApp, admin: &User, gid: &str, who: &User) -> String {
     let inv = invite(app, admin, gid, &who.phone).await;
-    let r = post(
-        app,
-        &who.creds,
-        &format!("/v1/invitations/{inv}/accept"),
-        json!({}),
-    )
-    .await;
+    let r = app
+        .post(
+            &who.creds,
+            &format!("/v1/invitations/{inv}/accept"),
+            json!({}),
+        )
+        .await;
     let g = expect(&r, StatusCode::OK);
     assert_eq!(g["role"], "member");
     g["memberId"].as_str().unwrap().to_string()
@@ -134,12 +113,9 @@ pub async fn join(app: &TestApp, admin: &User, gid: &str, who: &User) -> String 
 
 /// Members of a group as `who` sees them.
 pub async fn members_of(app: &TestApp, who: &User, gid: &str) -> Vec<Value> {
-    let r = get(
-        app,
-        &who.creds,
-        &format!("/v1/groups/{gid}/members?limit=100"),
-    )
-    .await;
+    let r = app
+        .get(&who.creds, &format!("/v1/groups/{gid}/members?limit=100"))
+        .await;
     expect(&r, StatusCode::OK)["data"]
         .as_array()
         .unwrap()
@@ -303,49 +279,12 @@ pub async fn assert_no_trace(app: &TestApp, gid: &str, users: &[&User], invited:
     }
 }
 
-/// Calls `$m!` with every case of the groups suites, as `module::case`.
-#[macro_export]
-macro_rules! groups_cases {
-    ($m:ident) => {
-        $m!(
-            flows::create_read_update_delete,
-            flows::bad_input_is_refused_and_writes_nothing,
-            flows::list_groups_paginates_with_sealed_cursors,
-            flows::invitation_before_sign_up_is_found,
-            flows::invite_answers_are_identical,
-            flows::decline_and_cancel,
-            flows::invitations_expire_after_14_days,
-            flows::inviter_daily_cap,
-            flows::deleting_a_group_leaves_no_orphans,
-            flows::interrupted_deletion_is_completed,
-            flows::ttl_leftovers_do_not_break_deletion,
-            members::roles_and_the_last_admin,
-            members::leave_and_remove,
-            members::members_can_invite_setting,
-            members::display_names_never_phones,
-            members::full_group_is_refused,
-            matrix::every_route_is_classified,
-            matrix::isolation_matrix_0,
-            matrix::isolation_matrix_1,
-            matrix::isolation_matrix_2,
-            matrix::isolation_matrix_3,
-            privacy::no_response_holds_another_persons_number,
-            concurrency::two_admins_demote_each_other,
-            concurrency::concurrent_role_flips_stay_consistent,
-            concurrency::concurrent_group_edits_keep_both,
-            concurrency::accept_races_cancel,
-            concurrency::accept_races_group_deletion,
-            account::export_covers_memberships_and_invitations,
-            account::deletion_removes_memberships_invitations_and_sole_admin_groups,
-            follow::follow_flow_end_to_end,
-            follow::dead_links_answer_alike,
-            follow::max_uses_hold_under_concurrency,
-            follow::block_and_unblock,
-            follow::pseudonyms_are_per_group,
-            follow::chat_in_both_shapes,
-            follow::mute_flag,
-            follow::account_covers_follows_and_messages,
-            follow::admin_replies_go_with_the_admin_account,
-        );
-    };
+pub fn is_id(v: &Value) -> bool {
+    v.as_str()
+        .is_some_and(|s| s.len() == 26 && s.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+pub fn rfc3339(v: &Value) -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap_or_else(|| panic!("{v}")))
+        .unwrap_or_else(|e| panic!("{v}: {e}"))
 }

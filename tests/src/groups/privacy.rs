@@ -10,8 +10,9 @@ use serde_json::{json, Value};
 use statx_core::http::routes::by_function;
 
 use super::*;
-use crate::app::{unique_phone, Creds, TestApp};
-use crate::logs;
+use crate::harness::app::{unique_phone, Creds, TestApp};
+use crate::harness::case;
+use crate::harness::logs;
 
 /// The ways a number can be written that the scan looks for.
 fn forms(phone: &str) -> [String; 3] {
@@ -51,7 +52,7 @@ impl<'a> Recorder<'a> {
         let text = body.map(|b| b.to_string());
         let r = self
             .app
-            .call(method.clone(), path, text.as_deref(), Some(&who.creds))
+            .request(Some(&who.creds), method.clone(), path, text.as_deref())
             .await;
         self.record(&who.phone, format!("{method} {path}"), &r);
         r
@@ -97,6 +98,7 @@ impl<'a> Recorder<'a> {
     }
 }
 
+#[case]
 pub async fn no_response_holds_another_persons_number(app: &TestApp) {
     // The scan itself finds numbers.
     assert_eq!(

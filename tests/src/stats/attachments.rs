@@ -11,7 +11,8 @@ use statx_core::stats::attachments::{self, Outcome};
 use statx_core::store::keys;
 
 use super::*;
-use crate::app::TestApp;
+use crate::harness::app::TestApp;
+use crate::harness::case;
 
 fn atts_path(gid: &str, sid: &str) -> String {
     format!("{}/attachments", stat_path(gid, sid))
@@ -27,13 +28,13 @@ pub async fn request_upload(
     ct: &str,
     size: usize,
 ) -> Value {
-    let r = post(
-        app,
-        &who.creds,
-        &atts_path(gid, sid),
-        json!({"fileName": name, "contentType": ct, "size": size}),
-    )
-    .await;
+    let r = app
+        .post(
+            &who.creds,
+            &atts_path(gid, sid),
+            json!({"fileName": name, "contentType": ct, "size": size}),
+        )
+        .await;
     let j = expect(&r, StatusCode::CREATED);
     assert_eq!(j["status"], "pending");
     assert_eq!(j["uploadMethod"], "PUT");
@@ -102,13 +103,14 @@ pub async fn ready_attachment_with_id(
         StatusCode::OK
     );
     let a = expect(
-        &get(app, &who.creds, &att_path(gid, sid, &id(&grant))).await,
+        &app.get(&who.creds, &att_path(gid, sid, &id(&grant))).await,
         StatusCode::OK,
     );
     assert_eq!(a["status"], "ready", "{a}");
     (id(&grant), a["downloadUrl"].as_str().unwrap().to_string())
 }
 
+#[case]
 pub async fn upload_finalize_download_delete(app: &TestApp) {
     let (admin, gid) = admin_and_group(app).await;
     let member = user(app, Some("Uma Uploader")).await;
@@ -131,7 +133,7 @@ pub async fn upload_finalize_download_delete(app: &TestApp) {
     // Pending: not listed yet, no download URL.
     assert_eq!(
         expect(
-            &get(app, &member.creds, &atts_path(&gid, &sid)).await,
+            &app.get(&member.creds, &atts_path(&gid, &sid)).await,
             StatusCode::OK
         )["data"],
         json!([])
@@ -142,7 +144,7 @@ pub async fn upload_finalize_download_delete(app: &TestApp) {
     );
 
     let a = expect(
-        &get(app, &admin.creds, &att_path(&gid, &sid, &aid)).await,
+        &app.get(&admin.creds, &att_path(&gid, &sid, &aid)).await,
         StatusCode::OK,
     );
     assert_eq!(a["status"], "ready", "{a}");
@@ -158,7 +160,7 @@ pub async fn upload_finalize_download_delete(app: &TestApp) {
     assert_eq!(dl.status(), StatusCode::OK);
     assert_eq!(dl.bytes().await.unwrap().to_vec(), body);
     let listed = expect(
-        &get(app, &member.creds, &atts_path(&gid, &sid)).await,
+        &app.get(&member.creds, &atts_path(&gid, &sid)).await,
         StatusCode::OK,
     );
     assert_eq!(listed["data"].as_array().unwrap().len(), 1);
@@ -197,17 +199,17 @@ pub async fn upload_finalize_download_delete(app: &TestApp) {
     join(app, &admin, &gid, &other).await;
     let before = app.store.writes();
     expect_error(
-        &delete(app, &other.creds, &att_path(&gid, &sid, &aid)).await,
+        &app.delete(&other.creds, &att_path(&gid, &sid, &aid)).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
     assert_eq!(app.store.writes(), before);
     expect(
-        &delete(app, &member.creds, &att_path(&gid, &sid, &aid)).await,
+        &app.delete(&member.creds, &att_path(&gid, &sid, &aid)).await,
         StatusCode::OK,
     );
     expect_error(
-        &get(app, &admin.creds, &att_path(&gid, &sid, &aid)).await,
+        &app.get(&admin.creds, &att_path(&gid, &sid, &aid)).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
@@ -231,13 +233,14 @@ pub async fn upload_finalize_download_delete(app: &TestApp) {
     );
     assert_eq!(
         expect(
-            &get(app, &member.creds, &atts_path(&gid, &sid)).await,
+            &app.get(&member.creds, &atts_path(&gid, &sid)).await,
             StatusCode::OK
         )["data"],
         json!([])
     );
 }
 
+#[case]
 pub async fn refused_and_rejected_uploads(app: &TestApp) {
     let (admin, gid) = admin_and_group(app).await;
     let sid = number_stat(app, &admin, &gid, "Files").await;
@@ -255,7 +258,7 @@ pub async fn refused_and_rejected_uploads(app: &TestApp) {
     ] {
         let before = app.store.writes();
         expect_error(
-            &post(app, &admin.creds, &path, bad.clone()).await,
+            &app.post(&admin.creds, &path, bad.clone()).await,
             StatusCode::BAD_REQUEST,
             "bad_request",
         );
@@ -312,7 +315,7 @@ pub async fn refused_and_rejected_uploads(app: &TestApp) {
             None => assert_eq!(upload(app, &grant, ct, body.clone()).await, StatusCode::OK),
         }
         let a = expect(
-            &get(app, &admin.creds, &att_path(&gid, &sid, &aid)).await,
+            &app.get(&admin.creds, &att_path(&gid, &sid, &aid)).await,
             StatusCode::OK,
         );
         assert_eq!(a["status"], "rejected", "{a}");
@@ -331,7 +334,7 @@ pub async fn refused_and_rejected_uploads(app: &TestApp) {
             .is_none());
     }
     assert_eq!(
-        expect(&get(app, &admin.creds, &path).await, StatusCode::OK)["data"],
+        expect(&app.get(&admin.creds, &path).await, StatusCode::OK)["data"],
         json!([])
     );
     // A tampered local URL is refused outright.
@@ -351,6 +354,7 @@ pub async fn refused_and_rejected_uploads(app: &TestApp) {
 
 /// The `finalize_attachment` Lambda's handler, fed the S3 event of infra/events (EventBridge
 /// shape) for a real pending upload, and the classic S3 notification shape.
+#[case]
 pub async fn finalize_event_handler(app: &TestApp) {
     let (admin, gid) = admin_and_group(app).await;
     let sid = number_stat(app, &admin, &gid, "Events").await;
@@ -393,7 +397,7 @@ pub async fn finalize_event_handler(app: &TestApp) {
         .unwrap();
     assert_eq!(outcomes, [Outcome::Ready]);
     let a = expect(
-        &get(app, &admin.creds, &att_path(&gid, &sid, &aid)).await,
+        &app.get(&admin.creds, &att_path(&gid, &sid, &aid)).await,
         StatusCode::OK,
     );
     assert_eq!(a["status"], "ready");

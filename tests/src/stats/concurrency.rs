@@ -9,8 +9,10 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use super::*;
-use crate::app::TestApp;
+use crate::harness::app::TestApp;
+use crate::harness::case;
 
+#[case]
 pub async fn fifty_concurrent_puts_lose_nothing(app: &TestApp) {
     let (admin, gid) = admin_and_group(app).await;
     let member = user(app, Some("Racer")).await;
@@ -26,7 +28,7 @@ pub async fn fifty_concurrent_puts_lose_nothing(app: &TestApp) {
         .collect();
     let responses = join_all(bodies.iter().enumerate().map(|(i, b)| {
         let who = if i % 2 == 0 { &admin } else { &member };
-        put(app, who, &path, b.clone())
+        app.put(&who.creds, &path, b.clone())
     }))
     .await;
     let mut accepted = Vec::new();
@@ -43,7 +45,7 @@ pub async fn fifty_concurrent_puts_lose_nothing(app: &TestApp) {
         .iter()
         .max_by_key(|a| a["version"].as_i64().unwrap())
         .unwrap();
-    let final_state = expect(&get(app, &admin.creds, &path).await, StatusCode::OK);
+    let final_state = expect(&app.get(&admin.creds, &path).await, StatusCode::OK);
     assert_eq!(&final_state, last, "final state = last accepted write");
     // Each response reflects its own change.
     for (b, a) in bodies.iter().zip(&accepted) {
@@ -57,7 +59,8 @@ pub async fn fifty_concurrent_puts_lose_nothing(app: &TestApp) {
     // History: the initial value plus one entry per accepted value change, each with the
     // version and value its write produced, newest first.
     let hist = expect(
-        &get(app, &admin.creds, &format!("{path}/history?limit=100")).await,
+        &app.get(&admin.creds, &format!("{path}/history?limit=100"))
+            .await,
         StatusCode::OK,
     );
     let entries = hist["data"].as_array().unwrap();

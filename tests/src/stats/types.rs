@@ -4,7 +4,8 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use super::*;
-use crate::app::TestApp;
+use crate::harness::app::TestApp;
+use crate::harness::case;
 
 /// (create body, update body, fields expected after the update).
 fn cases() -> Vec<(Value, Value, Value)> {
@@ -49,6 +50,7 @@ fn assert_fields(got: &Value, want: &Value) {
     }
 }
 
+#[case]
 pub async fn every_type_create_read_update(app: &TestApp) {
     let (admin, gid) = admin_and_group(app).await;
     let member = user(app, Some("Mo Member")).await;
@@ -63,7 +65,7 @@ pub async fn every_type_create_read_update(app: &TestApp) {
         assert!(created.get("notesLastUpdatedDateTime").is_none());
         let sid = id(&created);
         let path = stat_path(&gid, &sid);
-        let read = get(app, &member.creds, &path).await;
+        let read = app.get(&member.creds, &path).await;
         assert_eq!(
             expect(&read, StatusCode::OK),
             created,
@@ -72,7 +74,7 @@ pub async fn every_type_create_read_update(app: &TestApp) {
         assert_eq!(read.header("etag"), Some("\"1\""));
 
         app.clock.advance(chrono::Duration::seconds(5));
-        let r = put(app, &member, &path, update).await;
+        let r = app.put(&member.creds, &path, update).await;
         let updated = expect(&r, StatusCode::OK);
         assert_times(&updated);
         assert_fields(&updated, &after);
@@ -83,16 +85,17 @@ pub async fn every_type_create_read_update(app: &TestApp) {
             updated["lastUpdatedDateTime"],
             created["lastUpdatedDateTime"]
         );
-        let read = expect(&get(app, &admin.creds, &path).await, StatusCode::OK);
+        let read = expect(&app.get(&admin.creds, &path).await, StatusCode::OK);
         assert_eq!(read, updated, "read back as updated");
         let listed = expect(
-            &get(app, &member.creds, &stats_path(&gid)).await,
+            &app.list_stats(&member.creds, &gid, "").await,
             StatusCode::OK,
         );
         assert!(listed["data"].as_array().unwrap().contains(&updated));
     }
 }
 
+#[case]
 pub async fn invalid_input_is_refused_and_writes_nothing(app: &TestApp) {
     let (admin, gid) = admin_and_group(app).await;
     let bad_creates = [
@@ -125,18 +128,20 @@ pub async fn invalid_input_is_refused_and_writes_nothing(app: &TestApp) {
     ];
     for body in bad_creates {
         let before = app.store.writes();
-        let r = post(app, &admin.creds, &stats_path(&gid), body.clone()).await;
+        let r = app
+            .post(&admin.creds, &stats_path(&gid), body.clone())
+            .await;
         expect_error(&r, StatusCode::BAD_REQUEST, "bad_request");
         assert_eq!(app.store.writes(), before, "{body} wrote");
     }
     for raw in ["", "[]", "{not json", "\"x\""] {
         let before = app.store.writes();
         let r = app
-            .call(
+            .request(
+                Some(&admin.creds),
                 reqwest::Method::POST,
                 &stats_path(&gid),
                 Some(raw),
-                Some(&admin.creds),
             )
             .await;
         expect_error(&r, StatusCode::BAD_REQUEST, "bad_request");
@@ -177,7 +182,7 @@ pub async fn invalid_input_is_refused_and_writes_nothing(app: &TestApp) {
     }
     for (path, body) in bad_updates {
         let before = app.store.writes();
-        let r = put(app, &admin, &path, body.clone()).await;
+        let r = app.put(&admin.creds, &path, body.clone()).await;
         expect_error(&r, StatusCode::BAD_REQUEST, "bad_request");
         assert!(
             !r.text.contains("abc") && !r.text.contains("Nope"),
@@ -188,6 +193,7 @@ pub async fn invalid_input_is_refused_and_writes_nothing(app: &TestApp) {
     }
 }
 
+#[case]
 pub async fn type_change_and_merge_rules(app: &TestApp) {
     let (admin, gid) = admin_and_group(app).await;
     let s = create_stat(
@@ -200,7 +206,8 @@ pub async fn type_change_and_merge_rules(app: &TestApp) {
     let path = stat_path(&gid, &id(&s));
     // NUMBER -> DIALER keeps a value that fits and drops NUMBER-only fields.
     let d = expect(
-        &put(app, &admin, &path, json!({"visualType": "DIALER"})).await,
+        &app.put(&admin.creds, &path, json!({"visualType": "DIALER"}))
+            .await,
         StatusCode::OK,
     );
     assert_eq!(
@@ -211,12 +218,13 @@ pub async fn type_change_and_merge_rules(app: &TestApp) {
     // -> PICK_LIST needs items; selecting by name.
     let before = app.store.writes();
     expect_error(
-        &put(app, &admin, &path, json!({"visualType": "PICK_LIST"})).await,
+        &app.put(&admin.creds, &path, json!({"visualType": "PICK_LIST"}))
+            .await,
         StatusCode::BAD_REQUEST,
         "bad_request",
     );
     assert_eq!(app.store.writes(), before);
-    let p = expect(&put(app, &admin, &path, json!({"visualType": "PICK_LIST",
+    let p = expect(&app.put(&admin.creds, &path, json!({"visualType": "PICK_LIST",
         "items": [{"name": "Yes", "color": "GREEN"}, {"name": "No", "color": "RED"}], "value": "No"})).await, StatusCode::OK);
     assert_eq!(
         (p["value"].as_str(), p["currentIndex"].as_i64()),
@@ -225,7 +233,8 @@ pub async fn type_change_and_merge_rules(app: &TestApp) {
     // Notes only: notes time moves, value time does not, no history entry.
     app.clock.advance(chrono::Duration::seconds(3));
     let n = expect(
-        &put(app, &admin, &path, json!({"notes": "Line one\nLine two"})).await,
+        &app.put(&admin.creds, &path, json!({"notes": "Line one\nLine two"}))
+            .await,
         StatusCode::OK,
     );
     assert_eq!(n["notes"], "Line one\nLine two");
@@ -234,16 +243,15 @@ pub async fn type_change_and_merge_rules(app: &TestApp) {
     // The same value again: nothing changes, nothing is written.
     let before = app.store.writes();
     let same = expect(
-        &put(app, &admin, &path, json!({"value": "No"})).await,
+        &app.put(&admin.creds, &path, json!({"value": "No"})).await,
         StatusCode::OK,
     );
     assert_eq!(same, n);
     assert_eq!(app.store.writes(), before);
     // Due dates: any offset and fraction in, UTC seconds out; null clears.
     let due = expect(
-        &put(
-            app,
-            &admin,
+        &app.put(
+            &admin.creds,
             &path,
             json!({"dueDateTime": "2027-03-01T09:30:00.123456789-05:00"}),
         )
@@ -252,12 +260,13 @@ pub async fn type_change_and_merge_rules(app: &TestApp) {
     );
     assert_eq!(due["dueDateTime"], "2027-03-01T14:30:00Z");
     let cleared = expect(
-        &put(app, &admin, &path, json!({"dueDateTime": null})).await,
+        &app.put(&admin.creds, &path, json!({"dueDateTime": null}))
+            .await,
         StatusCode::OK,
     );
     assert!(cleared.get("dueDateTime").is_none());
     let history = expect(
-        &get(app, &admin.creds, &format!("{path}/history")).await,
+        &app.get(&admin.creds, &format!("{path}/history")).await,
         StatusCode::OK,
     );
     let values: Vec<&str> = history["data"]

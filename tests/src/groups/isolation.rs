@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 use statx_core::http::{Route, ROUTES};
 
 use super::*;
-use crate::app::{Creds, TestApp};
+use crate::harness::app::{Creds, TestApp};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Who {
@@ -51,6 +51,7 @@ pub enum Expect {
     /// Refused like a stranger.
     NotFound,
 }
+use crate::harness::case;
 use Expect::{NotFound as No, Ok};
 
 /// What each signed-in role gets. Anonymous and revoked callers get 401 on every row.
@@ -100,7 +101,7 @@ pub const MATRIX: &[Row] = &[
     row("list_invitations",       Ok(200),  Ok(200),  Ok(200),  Ok(200),  Ok(200),  Ok(200)),
     row("accept_invitation",      No,       No,       Ok(200),  No,       No,       No),
     row("decline_invitation",     No,       No,       Ok(200),  No,       No,       No),
-    // Stats (issue 6): members read and update values; admins create and delete.
+    // Stats: members read and update values; admins create and delete.
     row("list_stats",             Ok(200),  Ok(200),  No,       No,       Ok(200),  No),
     row("create_stat",            Ok(201),  No,       No,       No,       No,       No),
     row("get_stat",               Ok(200),  Ok(200),  No,       No,       Ok(200),  No),
@@ -114,7 +115,7 @@ pub const MATRIX: &[Row] = &[
     row("get_attachment",         Ok(200),  Ok(200),  No,       No,       No,       No),
     // The world's attachment is the admin's: a member deletes only their own.
     row("delete_attachment",      Ok(200),  No,       No,       No,       No,       No),
-    // Issue 7: follow links, followers, chat, mute.
+    // Follow links, followers, chat, mute.
     row("create_follow_link",     Ok(201),  No,       No,       No,       No,       No),
     row("list_follow_links",      Ok(200),  No,       No,       No,       No,       No),
     row("delete_follow_link",     Ok(200),  No,       No,       No,       No,       No),
@@ -199,6 +200,7 @@ fn randomised(params: &BTreeMap<&'static str, String>) -> BTreeMap<&'static str,
 }
 
 /// Every group-scoped route is in the matrix, and every row is a group-scoped route.
+#[case]
 pub async fn every_route_is_classified(_app: &TestApp) {
     let scoped: Vec<&Route> = ROUTES.iter().filter(|r| group_scoped(r)).collect();
     assert!(scoped.len() >= MATRIX.len());
@@ -238,9 +240,7 @@ struct Cast {
 async fn cast(app: &TestApp) -> Cast {
     let admin = user(app, Some("Matrix Admin")).await;
     let revoked = app.sign_in(&admin.phone).await;
-    let out = app
-        .post("/v1/auth/logout", &json!({}), Some(&revoked))
-        .await;
+    let out = app.logout(&revoked, json!({})).await;
     assert_eq!(out.status, StatusCode::OK, "{}", out.text);
     Cast {
         admin,
@@ -264,7 +264,7 @@ struct World {
 }
 
 async fn world(app: &TestApp, c: &Cast) -> World {
-    let gid = id(&super::follow::create_public_group(app, &c.admin, "Matrix group").await);
+    let gid = id(&crate::follow::create_public_group(app, &c.admin, "Matrix group").await);
     join(app, &c.admin, &gid, &c.member).await;
     let target_mid = join(app, &c.admin, &gid, &c.target).await;
     let invitation = invite(app, &c.admin, &gid, &c.invitee.phone).await;
@@ -277,24 +277,24 @@ async fn world(app: &TestApp, c: &Cast) -> World {
         b"abc".to_vec(),
     )
     .await;
-    let (link_id, token) = super::follow::link(app, &c.admin, &gid, json!({})).await;
-    let follower_id = super::follow::follow(app, &c.follower, &token).await;
-    let blocked_id = super::follow::follow(app, &c.blocked, &token).await;
-    let r = post(
-        app,
-        &c.admin.creds,
-        &format!("/v1/groups/{gid}/followers/{blocked_id}/block"),
-        json!({}),
-    )
-    .await;
+    let (link_id, token) = crate::follow::link(app, &c.admin, &gid, json!({})).await;
+    let follower_id = crate::follow::follow(app, &c.follower, &token).await;
+    let blocked_id = crate::follow::follow(app, &c.blocked, &token).await;
+    let r = app
+        .post(
+            &c.admin.creds,
+            &format!("/v1/groups/{gid}/followers/{blocked_id}/block"),
+            json!({}),
+        )
+        .await;
     expect(&r, StatusCode::OK);
-    let r = post(
-        app,
-        &c.follower.creds,
-        &format!("/v1/groups/{gid}/threads/mine/messages"),
-        json!({"text": "hello admins"}),
-    )
-    .await;
+    let r = app
+        .post(
+            &c.follower.creds,
+            &format!("/v1/groups/{gid}/threads/mine/messages"),
+            json!({"text": "hello admins"}),
+        )
+        .await;
     expect(&r, StatusCode::CREATED);
     let params = BTreeMap::from([
         ("groupId", gid.clone()),
@@ -316,7 +316,7 @@ async fn world(app: &TestApp, c: &Cast) -> World {
 
 async fn send(app: &TestApp, req: &Req, creds: Option<&Creds>) -> Resp {
     let body = req.body.as_ref().map(Value::to_string);
-    app.call(req.method.clone(), &req.path, body.as_deref(), creds)
+    app.request(creds, req.method.clone(), &req.path, body.as_deref())
         .await
 }
 
@@ -449,11 +449,11 @@ async fn allowed_effects(app: &TestApp, c: &Cast, w: &World, function: &str, who
         "invite_member" => assert!(j["invitationId"].is_string()),
         "update_member" => assert_eq!(j["role"], "admin"),
         "remove_member" => {
-            let r = get(app, &c.target.creds, &gpath).await;
+            let r = app.get(&c.target.creds, &gpath).await;
             assert_eq!(r.status, StatusCode::NOT_FOUND);
         }
         "cancel_invitation" | "decline_invitation" => {
-            let l = get(app, &c.invitee.creds, "/v1/invitations").await.json();
+            let l = app.list_invitations(&c.invitee.creds, "").await.json();
             assert!(!l["data"]
                 .as_array()
                 .unwrap()
@@ -463,7 +463,7 @@ async fn allowed_effects(app: &TestApp, c: &Cast, w: &World, function: &str, who
         "accept_invitation" => {
             assert_eq!(j["role"], "member");
             assert_eq!(
-                get(app, &c.invitee.creds, &gpath).await.status,
+                app.get(&c.invitee.creds, &gpath).await.status,
                 StatusCode::OK
             );
         }
@@ -475,7 +475,7 @@ async fn allowed_effects(app: &TestApp, c: &Cast, w: &World, function: &str, who
         "delete_stat" => {
             let path = format!("{gpath}/stats/{}", w.params["statId"]);
             assert_eq!(
-                get(app, &c.admin.creds, &path).await.status,
+                app.get(&c.admin.creds, &path).await.status,
                 StatusCode::NOT_FOUND
             );
         }
@@ -497,16 +497,16 @@ async fn allowed_effects(app: &TestApp, c: &Cast, w: &World, function: &str, who
         }
         "list_messages" => assert!(j["data"].as_array().unwrap().is_empty()),
         "unfollow_group" | "block_follower" => {
-            let r = get(app, &c.follower.creds, &gpath).await;
+            let r = app.get(&c.follower.creds, &gpath).await;
             assert_eq!(r.status, StatusCode::NOT_FOUND);
         }
         "delete_follow_link" => {
-            let r = get(
-                app,
-                &c.outsider.creds,
-                &format!("/v1/follow/{}", w.params["token"]),
-            )
-            .await;
+            let r = app
+                .get(
+                    &c.outsider.creds,
+                    &format!("/v1/follow/{}", w.params["token"]),
+                )
+                .await;
             assert_eq!(r.status, StatusCode::NOT_FOUND);
         }
         "follow_group" => {
@@ -558,18 +558,22 @@ async fn run_shard(app: &TestApp, shard: usize) {
     }
 }
 
+#[case]
 pub async fn isolation_matrix_0(app: &TestApp) {
     run_shard(app, 0).await;
 }
 
+#[case]
 pub async fn isolation_matrix_1(app: &TestApp) {
     run_shard(app, 1).await;
 }
 
+#[case]
 pub async fn isolation_matrix_2(app: &TestApp) {
     run_shard(app, 2).await;
 }
 
+#[case]
 pub async fn isolation_matrix_3(app: &TestApp) {
     run_shard(app, 3).await;
 }

@@ -5,18 +5,18 @@
 use std::sync::Arc;
 
 use reqwest::header::HeaderMap;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::Value;
 use statx_core::ports::ManualClock;
 use statx_core::{Config, Deps};
 
-use crate::counting::CountingStore;
-use crate::logs;
+use crate::harness::counting::CountingStore;
+use crate::harness::logs;
 
 enum Backend {
     Local(tempfile::TempDir),
     /// The texts SNS accepted (see `sms_record`).
-    Aws(Arc<crate::sms_record::RecordingSms>),
+    Aws(Arc<crate::harness::sms_record::RecordingSms>),
 }
 
 pub struct TestApp {
@@ -104,14 +104,16 @@ impl TestApp {
                 Self::start(local.deps, clock, Backend::Local(dir), listener, blobs).await
             }
             Kind::Aws => {
-                let (sdk, mut config) = crate::moto::fresh_env().await;
+                let (sdk, mut config) = crate::harness::moto::fresh_env().await;
                 tweak(&mut config);
                 let mut deps = statx_aws::deps_from_sdk(&sdk, &config, clock.clone())
                     .await
                     .expect("aws deps");
                 // moto's transactions are not isolated: see `serial`.
-                deps.store = Arc::new(crate::serial::SerialWrites::new(deps.store));
-                let sms = Arc::new(crate::sms_record::RecordingSms::new(deps.sms.clone()));
+                deps.store = Arc::new(crate::harness::serial::SerialWrites::new(deps.store));
+                let sms = Arc::new(crate::harness::sms_record::RecordingSms::new(
+                    deps.sms.clone(),
+                ));
                 deps.sms = sms.clone();
                 Self::start(deps, clock, Backend::Aws(sms), bind().await, None).await
             }
@@ -167,54 +169,6 @@ impl TestApp {
         let texts = self.sms_to(to).await;
         let last = texts.last().unwrap_or_else(|| panic!("no SMS was sent"));
         extract_code(last)
-    }
-
-    /// Send a request; `body` is sent as-is with no Content-Type (as StatX clients do).
-    pub async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&str>,
-        creds: Option<&Creds>,
-    ) -> Resp {
-        let mut req = self.http.request(method, format!("{}{}", self.base, path));
-        if let Some(c) = creds {
-            req = req
-                .header("X-API-KEY", &c.api_key)
-                .header("X-Auth-Token", &c.auth_token);
-        }
-        if let Some(b) = body {
-            req = req.body(b.to_string());
-        }
-        let resp = req.send().await.expect("request sent");
-        Resp {
-            status: resp.status(),
-            headers: resp.headers().clone(),
-            text: resp.text().await.expect("body read"),
-        }
-    }
-
-    pub async fn post(&self, path: &str, body: &Value, creds: Option<&Creds>) -> Resp {
-        self.call(Method::POST, path, Some(&body.to_string()), creds)
-            .await
-    }
-
-    pub async fn login(&self, phone: &str) -> Resp {
-        self.post(
-            "/v1/auth/login",
-            &serde_json::json!({"phoneNumber": phone, "clientName": "test suite"}),
-            None,
-        )
-        .await
-    }
-
-    pub async fn verify(&self, phone: &str, client_id: &str, code: &str) -> Resp {
-        self.post(
-            "/v1/auth/verifyCode",
-            &serde_json::json!({"clientId": client_id, "phoneNumber": phone, "verificationCode": code}),
-            None,
-        )
-        .await
     }
 
     /// Login (must succeed) and the code it sent: `(clientId, code)`.

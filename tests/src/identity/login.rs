@@ -1,38 +1,16 @@
-//! The sign-in suite, end to end over HTTP against the local API server. Every case is a plain
-//! async fn over a `TestApp`, so the same suite runs on the embedded adapters and on the AWS
-//! adapters against moto_server (see `tests/tests/e2e_*.rs`).
+//! Sign-in end to end over HTTP: login, the code from the SMS, verifyCode, /v1/me, logout;
+//! answers that reveal no account, strict input, credentials, numbers that get no SMS.
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::app::{unique_phone, Creds, Resp, TestApp};
-use crate::logs;
-
-/// Headers every response must carry.
-fn assert_common_headers(r: &Resp) {
-    assert_eq!(r.header("cache-control"), Some("no-store"), "{r:?}");
-    assert_eq!(r.header("content-type"), Some("application/json"), "{r:?}");
-    assert!(r.header("x-request-id").is_some_and(|v| !v.is_empty()));
-    let _ = r.json(); // every response body is JSON
-}
-
-fn assert_error(r: &Resp, status: StatusCode, code: &str) {
-    assert_eq!(r.status, status, "{}", r.text);
-    assert_common_headers(r);
-    assert_eq!(r.json()["error"]["code"], code, "{}", r.text);
-    assert!(r.json()["error"]["message"].is_string());
-}
-
-fn other_code(code: &str) -> String {
-    let n: u32 = code.parse().unwrap();
-    format!("{:06}", (n + 1) % 1_000_000)
-}
-
-async fn get_me(app: &TestApp, creds: Option<&Creds>) -> Resp {
-    app.call(Method::GET, "/v1/me", None, creds).await
-}
+use super::*;
+use crate::harness::app::{unique_phone, Creds, Resp, TestApp};
+use crate::harness::case;
+use crate::harness::logs;
 
 /// login -> code from the outbox -> verifyCode -> /v1/me -> PATCH -> logout -> 401.
+#[case]
 pub async fn sign_in_flow(app: &TestApp) {
     let phone = unique_phone();
     let login = app.login(&phone).await;
@@ -54,7 +32,7 @@ pub async fn sign_in_flow(app: &TestApp) {
     };
     assert!(creds.auth_token.len() >= 52, "token must carry >= 256 bits");
 
-    let me = get_me(app, Some(&creds)).await;
+    let me = app.get_me(&creds).await;
     assert_eq!(me.status, StatusCode::OK, "{}", me.text);
     assert_common_headers(&me);
     let m = me.json();
@@ -65,32 +43,32 @@ pub async fn sign_in_flow(app: &TestApp) {
     chrono::DateTime::parse_from_rfc3339(created).expect("createdAt is RFC 3339");
 
     let patched = app
-        .call(
+        .request(
+            Some(&creds),
             Method::PATCH,
             "/v1/me",
             Some(r#"{"displayName":"  Ada  "}"#),
-            Some(&creds),
         )
         .await;
     assert_eq!(patched.status, StatusCode::OK, "{}", patched.text);
     assert_eq!(patched.json()["displayName"], "Ada");
-    assert_eq!(get_me(app, Some(&creds)).await.json()["displayName"], "Ada");
-    assert_eq!(get_me(app, Some(&creds)).await.json()["id"], m["id"]);
+    assert_eq!(app.get_me(&creds).await.json()["displayName"], "Ada");
+    assert_eq!(app.get_me(&creds).await.json()["id"], m["id"]);
 
-    let out = app.post("/v1/auth/logout", &json!({}), Some(&creds)).await;
+    let out = app.logout(&creds, json!({})).await;
     assert_eq!(out.status, StatusCode::OK, "{}", out.text);
     assert_common_headers(&out);
     assert_error(
-        &get_me(app, Some(&creds)).await,
+        &app.get_me(&creds).await,
         StatusCode::UNAUTHORIZED,
         "unauthorized",
     );
-    let again = app.post("/v1/auth/logout", &json!({}), Some(&creds)).await;
+    let again = app.logout(&creds, json!({})).await;
     assert_error(&again, StatusCode::UNAUTHORIZED, "unauthorized");
 
     // Signing in again finds the same account.
     let creds2 = app.sign_in(&phone).await;
-    assert_eq!(get_me(app, Some(&creds2)).await.json()["id"], m["id"]);
+    assert_eq!(app.get_me(&creds2).await.json()["id"], m["id"]);
 
     logs::assert_absent(&[
         &phone,
@@ -99,106 +77,6 @@ pub async fn sign_in_flow(app: &TestApp) {
         &creds.auth_token,
         &creds2.auth_token,
     ]);
-}
-
-/// Five wrong codes kill the code: the right one fails afterwards.
-pub async fn wrong_code_five_times_kills_it(app: &TestApp) {
-    let phone = unique_phone();
-    let (client_id, code) = app.request_code(&phone).await;
-    let wrong = other_code(&code);
-    for _ in 0..5 {
-        assert_error(
-            &app.verify(&phone, &client_id, &wrong).await,
-            StatusCode::UNAUTHORIZED,
-            "invalid_code",
-        );
-    }
-    let dead = app.verify(&phone, &client_id, &code).await;
-    assert_error(&dead, StatusCode::UNAUTHORIZED, "invalid_code");
-    logs::assert_absent(&[&phone, &code]);
-}
-
-/// Four wrong codes still leave the right one usable.
-pub async fn four_wrong_codes_then_right_one_works(app: &TestApp) {
-    let phone = unique_phone();
-    let (client_id, code) = app.request_code(&phone).await;
-    for _ in 0..4 {
-        let r = app.verify(&phone, &client_id, &other_code(&code)).await;
-        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-    }
-    assert_eq!(
-        app.verify(&phone, &client_id, &code).await.status,
-        StatusCode::CREATED
-    );
-}
-
-/// A code is valid for 10 minutes (injected clock).
-pub async fn expired_code_fails(app: &TestApp) {
-    let phone = unique_phone();
-    let (client_id, code) = app.request_code(&phone).await;
-    app.clock.advance(chrono::Duration::seconds(600));
-    let r = app.verify(&phone, &client_id, &code).await;
-    assert_error(&r, StatusCode::UNAUTHORIZED, "invalid_code");
-
-    // Just inside the window it works.
-    app.after_cooldown();
-    let (client_id, code) = app.request_code(&phone).await;
-    app.clock.advance(chrono::Duration::seconds(599));
-    assert_eq!(
-        app.verify(&phone, &client_id, &code).await.status,
-        StatusCode::CREATED
-    );
-}
-
-/// A code works once.
-pub async fn reused_code_fails(app: &TestApp) {
-    let phone = unique_phone();
-    let (client_id, code) = app.request_code(&phone).await;
-    assert_eq!(
-        app.verify(&phone, &client_id, &code).await.status,
-        StatusCode::CREATED
-    );
-    let again = app.verify(&phone, &client_id, &code).await;
-    assert_error(&again, StatusCode::UNAUTHORIZED, "invalid_code");
-}
-
-/// Many concurrent verifications of one right code: exactly one succeeds.
-pub async fn concurrent_redeem_is_single_use(app: &TestApp) {
-    let phone = unique_phone();
-    let (client_id, code) = app.request_code(&phone).await;
-    let tries = (0..10).map(|_| app.verify(&phone, &client_id, &code));
-    let results = futures::future::join_all(tries).await;
-    let ok = results
-        .iter()
-        .filter(|r| r.status == StatusCode::CREATED)
-        .count();
-    assert_eq!(
-        ok,
-        1,
-        "{:?}",
-        results.iter().map(|r| r.status).collect::<Vec<_>>()
-    );
-    assert!(results
-        .iter()
-        .all(|r| r.status == StatusCode::CREATED || r.status == StatusCode::UNAUTHORIZED));
-}
-
-/// A second login replaces the first code.
-pub async fn second_login_invalidates_first_code(app: &TestApp) {
-    let phone = unique_phone();
-    let (first, first_code) = app.request_code(&phone).await;
-    app.after_cooldown();
-    let (second, second_code) = app.request_code(&phone).await;
-    assert_eq!(app.sms_to(&phone).await.len(), 2);
-    assert_error(
-        &app.verify(&phone, &first, &first_code).await,
-        StatusCode::UNAUTHORIZED,
-        "invalid_code",
-    );
-    assert_eq!(
-        app.verify(&phone, &second, &second_code).await.status,
-        StatusCode::CREATED
-    );
 }
 
 /// Normalise what legitimately differs between two responses: the request id and client id.
@@ -219,6 +97,7 @@ fn shape(r: &Resp) -> (StatusCode, Vec<(String, String)>, String) {
 
 /// Login (and failed verification) answers are byte-identical whether or not the number has an
 /// account: the same number is asked before and after it signs up.
+#[case]
 pub async fn responses_do_not_reveal_accounts(app: &TestApp) {
     let phone = unique_phone();
     let unknown_login = app.login(&phone).await;
@@ -251,6 +130,7 @@ pub async fn responses_do_not_reveal_accounts(app: &TestApp) {
 
 /// Garbage, unknown fields, wrong types, bad numbers and huge bodies: 400/413, nothing written,
 /// no SMS sent.
+#[case]
 pub async fn bad_input_is_refused_and_writes_nothing(app: &TestApp) {
     let phone = unique_phone();
     let before = app.store.writes();
@@ -302,7 +182,7 @@ pub async fn bad_input_is_refused_and_writes_nothing(app: &TestApp) {
     ];
     for (body, status) in &cases {
         let r = app
-            .call(Method::POST, "/v1/auth/login", Some(body), None)
+            .request(None, Method::POST, "/v1/auth/login", Some(body))
             .await;
         assert_eq!(r.status, *status, "body {:.80}: {}", body, r.text);
         assert_common_headers(&r);
@@ -323,11 +203,11 @@ pub async fn bad_input_is_refused_and_writes_nothing(app: &TestApp) {
     ];
     for body in &verify_cases {
         let r = app
-            .call(Method::POST, "/v1/auth/verifyCode", Some(body), None)
+            .request(None, Method::POST, "/v1/auth/verifyCode", Some(body))
             .await;
         assert_error(&r, StatusCode::BAD_REQUEST, "bad_request");
     }
-    let patch = app.call(Method::PATCH, "/v1/me", Some("{}"), None).await;
+    let patch = app.request(None, Method::PATCH, "/v1/me", Some("{}")).await;
     assert_error(&patch, StatusCode::UNAUTHORIZED, "unauthorized");
     assert_eq!(
         app.store.writes(),
@@ -349,19 +229,20 @@ pub async fn bad_input_is_refused_and_writes_nothing(app: &TestApp) {
         r#"{"displayName":"x","phoneNumber":"+1"}"#,
     ] {
         let r = app
-            .call(Method::PATCH, "/v1/me", Some(body), Some(&creds))
+            .request(Some(&creds), Method::PATCH, "/v1/me", Some(body))
             .await;
         assert_error(&r, StatusCode::BAD_REQUEST, "bad_request");
     }
     let long = json!({"displayName": "z".repeat(51)}).to_string();
     let r = app
-        .call(Method::PATCH, "/v1/me", Some(&long), Some(&creds))
+        .request(Some(&creds), Method::PATCH, "/v1/me", Some(&long))
         .await;
     assert_error(&r, StatusCode::BAD_REQUEST, "bad_request");
     assert_eq!(app.store.writes(), before);
 }
 
 /// Every route but login and verifyCode needs valid credentials.
+#[case]
 pub async fn credentials_are_required(app: &TestApp) {
     let creds = app.sign_in(&unique_phone()).await;
     let wrong_token = Creds {
@@ -374,11 +255,18 @@ pub async fn credentials_are_required(app: &TestApp) {
     };
     for c in [None, Some(&wrong_token), Some(&garbage)] {
         assert_error(
-            &get_me(app, c).await,
+            &app.request(c, Method::GET, "/v1/me", None).await,
             StatusCode::UNAUTHORIZED,
             "unauthorized",
         );
-        let r = app.post("/v1/auth/logout", &json!({}), c).await;
+        let r = app
+            .request(
+                c,
+                Method::POST,
+                "/v1/auth/logout",
+                Some(&json!({}).to_string()),
+            )
+            .await;
         assert_error(&r, StatusCode::UNAUTHORIZED, "unauthorized");
     }
     // Header names in any case.
@@ -394,13 +282,14 @@ pub async fn credentials_are_required(app: &TestApp) {
     // The credentials expire after 180 days.
     app.clock.advance(chrono::Duration::days(181));
     assert_error(
-        &get_me(app, Some(&creds)).await,
+        &app.get_me(&creds).await,
         StatusCode::UNAUTHORIZED,
         "unauthorized",
     );
 }
 
 /// Premium-rate and toll-free numbers get the normal answer and no SMS.
+#[case]
 pub async fn no_sms_to_premium_numbers(app: &TestApp) {
     for number in ["+19005551234", "+18005551234"] {
         let r = app.login(number).await;
@@ -410,28 +299,10 @@ pub async fn no_sms_to_premium_numbers(app: &TestApp) {
 }
 
 /// Unknown routes get the JSON 404.
+#[case]
 pub async fn unknown_route_is_json_404(app: &TestApp) {
-    let r = app.call(Method::GET, "/v1/nothing-here", None, None).await;
+    let r = app
+        .request(None, Method::GET, "/v1/nothing-here", None)
+        .await;
     assert_error(&r, StatusCode::NOT_FOUND, "not_found");
-}
-
-/// Calls `$m!` with the name of every case, so each backend's test file lists them all.
-#[macro_export]
-macro_rules! e2e_cases {
-    ($m:ident) => {
-        $m!(
-            sign_in_flow,
-            wrong_code_five_times_kills_it,
-            four_wrong_codes_then_right_one_works,
-            expired_code_fails,
-            reused_code_fails,
-            concurrent_redeem_is_single_use,
-            second_login_invalidates_first_code,
-            responses_do_not_reveal_accounts,
-            bad_input_is_refused_and_writes_nothing,
-            credentials_are_required,
-            no_sms_to_premium_numbers,
-            unknown_route_is_json_404,
-        );
-    };
 }

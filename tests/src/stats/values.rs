@@ -1,4 +1,4 @@
-//! The StatX client flow, roles, ETag/If-Match, history, settings, search and deletion.
+//! Stat values: the StatX client flow, roles and limits, ETag/If-Match, search and deletion.
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -6,15 +6,17 @@ use statx_core::ports::{ItemExt, Query};
 use statx_core::store::keys;
 
 use super::*;
-use crate::app::TestApp;
+use crate::harness::app::TestApp;
+use crate::harness::case;
 
 /// What an existing StatX client does: sign in, list groups, list stats, read one, update it
 /// with `{value: "42"}` and with the whole stat as read (timestamps with nanoseconds and an
 /// offset), bodies without Content-Type, no Accept header; then read it back.
+#[case]
 pub async fn statx_client_flow(app: &TestApp) {
     let (admin, gid) = admin_and_group(app).await;
     let sid = number_stat(app, &admin, &gid, "Deals closed").await;
-    let phone = crate::app::unique_phone();
+    let phone = crate::harness::app::unique_phone();
     let member = crate::groups::user_with(app, &phone, Some("Sam Script")).await;
     join(app, &admin, &gid, &member).await;
 
@@ -24,7 +26,7 @@ pub async fn statx_client_flow(app: &TestApp) {
         creds,
         ..member.clone()
     };
-    let groups = expect(&get(app, &script.creds, "/v1/groups").await, StatusCode::OK);
+    let groups = expect(&app.list_groups(&script.creds, "").await, StatusCode::OK);
     let g = groups["data"]
         .as_array()
         .unwrap()
@@ -33,21 +35,21 @@ pub async fn statx_client_flow(app: &TestApp) {
         .unwrap();
     assert_eq!(g["name"], "Stats group");
     let stats = expect(
-        &get(app, &script.creds, &stats_path(&gid)).await,
+        &app.list_stats(&script.creds, &gid, "").await,
         StatusCode::OK,
     );
     assert_eq!(stats["data"].as_array().unwrap().len(), 1);
     let path = stat_path(&gid, &sid);
-    let stat = expect(&get(app, &script.creds, &path).await, StatusCode::OK);
+    let stat = expect(&app.get(&script.creds, &path).await, StatusCode::OK);
     assert_eq!(stat["value"], "1");
 
     app.clock.advance(chrono::Duration::seconds(10));
     let r = app
-        .call(
+        .request(
+            Some(&script.creds),
             Method::PUT,
             &path,
             Some(r#"{"value":"42"}"#),
-            Some(&script.creds),
         )
         .await;
     let after = expect(&r, StatusCode::OK);
@@ -64,11 +66,11 @@ pub async fn statx_client_flow(app: &TestApp) {
     full["dueDateTime"] = json!("2030-06-30T23:59:59.999999999+10:00");
     app.clock.advance(chrono::Duration::seconds(10));
     let r = app
-        .call(
+        .request(
+            Some(&script.creds),
             Method::PUT,
             &path,
             Some(&full.to_string()),
-            Some(&script.creds),
         )
         .await;
     let after2 = expect(&r, StatusCode::OK);
@@ -83,16 +85,17 @@ pub async fn statx_client_flow(app: &TestApp) {
     );
     assert_eq!(after2["notesLastUpdatedDateTime"], now.as_str());
     assert_times(&after2);
-    let read = expect(&get(app, &script.creds, &path).await, StatusCode::OK);
+    let read = expect(&app.get(&script.creds, &path).await, StatusCode::OK);
     assert_eq!(read, after2);
     // A number is accepted for value; the answer is still a string.
     let n = expect(
-        &put(app, &script, &path, json!({"value": 7})).await,
+        &app.put(&script.creds, &path, json!({"value": 7})).await,
         StatusCode::OK,
     );
     assert_eq!(n["value"], "7");
 }
 
+#[case]
 pub async fn roles_admin_only_and_limits(app: &TestApp) {
     let (admin, gid) = admin_and_group(app).await;
     let member = user(app, Some("Mo")).await;
@@ -102,7 +105,8 @@ pub async fn roles_admin_only_and_limits(app: &TestApp) {
     let path = stat_path(&gid, &sid);
     // Members: values and notes yes; structure no (404, nothing written); no create/delete.
     expect(
-        &put(app, &member, &path, json!({"value": 5, "notes": "ok"})).await,
+        &app.put(&member.creds, &path, json!({"value": 5, "notes": "ok"}))
+            .await,
         StatusCode::OK,
     );
     for body in [
@@ -113,7 +117,7 @@ pub async fn roles_admin_only_and_limits(app: &TestApp) {
     ] {
         let before = app.store.writes();
         expect_error(
-            &put(app, &member, &path, body).await,
+            &app.put(&member.creds, &path, body).await,
             StatusCode::NOT_FOUND,
             "not_found",
         );
@@ -121,10 +125,9 @@ pub async fn roles_admin_only_and_limits(app: &TestApp) {
     }
     let before = app.store.writes();
     expect_error(
-        &post(
-            app,
+        &app.create_stat(
             &member.creds,
-            &stats_path(&gid),
+            &gid,
             json!({"title": "x", "visualType": "NUMBER"}),
         )
         .await,
@@ -132,30 +135,31 @@ pub async fn roles_admin_only_and_limits(app: &TestApp) {
         "not_found",
     );
     expect_error(
-        &delete(app, &member.creds, &path).await,
+        &app.delete(&member.creds, &path).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
     expect_error(
-        &get(app, &outsider.creds, &path).await,
+        &app.get(&outsider.creds, &path).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
     assert_eq!(app.store.writes(), before);
     // adminOnly: members read but cannot update.
     let locked = expect(
-        &put(app, &admin, &path, json!({"adminOnly": true})).await,
+        &app.put(&admin.creds, &path, json!({"adminOnly": true}))
+            .await,
         StatusCode::OK,
     );
     assert_eq!(locked["adminOnly"], true);
-    expect(&get(app, &member.creds, &path).await, StatusCode::OK);
+    expect(&app.get(&member.creds, &path).await, StatusCode::OK);
     expect_error(
-        &put(app, &member, &path, json!({"value": 6})).await,
+        &app.put(&member.creds, &path, json!({"value": 6})).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
     expect(
-        &put(app, &admin, &path, json!({"value": 6})).await,
+        &app.put(&admin.creds, &path, json!({"value": 6})).await,
         StatusCode::OK,
     );
     // Listing pages through the group's stats.
@@ -169,7 +173,7 @@ pub async fn roles_admin_only_and_limits(app: &TestApp) {
             Some(c) => format!("{}?limit=2&cursor={c}", stats_path(&gid)),
             None => format!("{}?limit=2", stats_path(&gid)),
         };
-        let page = expect(&get(app, &member.creds, &q).await, StatusCode::OK);
+        let page = expect(&app.get(&member.creds, &q).await, StatusCode::OK);
         seen.extend(
             page["data"]
                 .as_array()
@@ -213,273 +217,83 @@ pub async fn roles_admin_only_and_limits(app: &TestApp) {
         .unwrap();
     number_stat(app, &admin, &gid, "Hundredth").await;
     let before = app.store.writes();
-    let r = post(
-        app,
-        &admin.creds,
-        &stats_path(&gid),
-        json!({"title": "One too many", "visualType": "NUMBER"}),
-    )
-    .await;
+    let r = app
+        .post(
+            &admin.creds,
+            &stats_path(&gid),
+            json!({"title": "One too many", "visualType": "NUMBER"}),
+        )
+        .await;
     expect_error(&r, StatusCode::CONFLICT, "conflict");
     assert_eq!(app.store.writes(), before);
     // Deleting one frees a place.
-    expect(&delete(app, &admin.creds, &path).await, StatusCode::OK);
+    expect(&app.delete(&admin.creds, &path).await, StatusCode::OK);
     number_stat(app, &admin, &gid, "Fits again").await;
-    let r = post(
-        app,
-        &admin.creds,
-        &stats_path(&gid),
-        json!({"title": "Full again", "visualType": "NUMBER"}),
-    )
-    .await;
+    let r = app
+        .post(
+            &admin.creds,
+            &stats_path(&gid),
+            json!({"title": "Full again", "visualType": "NUMBER"}),
+        )
+        .await;
     expect_error(&r, StatusCode::CONFLICT, "conflict");
     let counter = app.deps.store.get(&ckey).await.unwrap().unwrap();
     assert_eq!(counter.n("count"), Some(100));
 }
 
+#[case]
 pub async fn etag_and_if_match(app: &TestApp) {
     let (admin, gid) = admin_and_group(app).await;
     let sid = number_stat(app, &admin, &gid, "E").await;
     let path = stat_path(&gid, &sid);
-    let r = call_with(
-        app,
-        &admin,
-        Method::PUT,
-        &path,
-        Some(r#"{"value":"2"}"#),
-        &[("If-Match", "\"1\"")],
-    )
-    .await;
+    let r = app
+        .request_with_headers(
+            Some(&admin.creds),
+            Method::PUT,
+            &path,
+            Some(r#"{"value":"2"}"#),
+            &[("If-Match", "\"1\"")],
+        )
+        .await;
     expect(&r, StatusCode::OK);
     assert_eq!(r.header("etag"), Some("\"2\""));
     for stale in ["\"1\"", "W/\"1\"", "banana"] {
         let before = app.store.writes();
-        let r = call_with(
-            app,
-            &admin,
-            Method::PUT,
-            &path,
-            Some(r#"{"value":"3"}"#),
-            &[("If-Match", stale)],
-        )
-        .await;
+        let r = app
+            .request_with_headers(
+                Some(&admin.creds),
+                Method::PUT,
+                &path,
+                Some(r#"{"value":"3"}"#),
+                &[("If-Match", stale)],
+            )
+            .await;
         expect_error(&r, StatusCode::PRECONDITION_FAILED, "precondition_failed");
         assert_eq!(app.store.writes(), before);
     }
-    let r = call_with(
-        app,
-        &admin,
-        Method::PUT,
-        &path,
-        Some(r#"{"value":"3"}"#),
-        &[("If-Match", "*")],
-    )
-    .await;
+    let r = app
+        .request_with_headers(
+            Some(&admin.creds),
+            Method::PUT,
+            &path,
+            Some(r#"{"value":"3"}"#),
+            &[("If-Match", "*")],
+        )
+        .await;
     assert_eq!(expect(&r, StatusCode::OK)["version"], 3);
-    let r = call_with(
-        app,
-        &admin,
-        Method::PUT,
-        &path,
-        Some(r#"{"value":"4"}"#),
-        &[("if-match", "W/\"3\"")],
-    )
-    .await;
+    let r = app
+        .request_with_headers(
+            Some(&admin.creds),
+            Method::PUT,
+            &path,
+            Some(r#"{"value":"4"}"#),
+            &[("if-match", "W/\"3\"")],
+        )
+        .await;
     assert_eq!(expect(&r, StatusCode::OK)["value"], "4");
 }
 
-pub async fn history_newest_first_with_pagination(app: &TestApp) {
-    let (admin, gid) = admin_and_group(app).await;
-    let member = user(app, Some("Hal")).await;
-    join(app, &admin, &gid, &member).await;
-    let s = create_stat(
-        app,
-        &admin,
-        &gid,
-        json!({"title": "H", "visualType": "PICK_LIST",
-        "items": [{"name": "A", "color": "RED"}, {"name": "B", "color": "GREEN"}]}),
-    )
-    .await;
-    let path = stat_path(&gid, &id(&s));
-    let mut times = vec![s["lastUpdatedDateTime"].as_str().unwrap().to_string()];
-    for i in 1..=7 {
-        app.clock.advance(chrono::Duration::minutes(1));
-        let who = if i % 2 == 0 { &admin } else { &member };
-        let u = expect(
-            &put(app, who, &path, json!({"currentIndex": i % 2})).await,
-            StatusCode::OK,
-        );
-        times.push(u["lastUpdatedDateTime"].as_str().unwrap().to_string());
-    }
-    let all = expect(
-        &get(app, &admin.creds, &format!("{path}/history?limit=100")).await,
-        StatusCode::OK,
-    );
-    let data = all["data"].as_array().unwrap();
-    assert_eq!(data.len(), 8);
-    let ats: Vec<&str> = data.iter().map(|e| e["at"].as_str().unwrap()).collect();
-    let mut newest_first: Vec<&str> = times.iter().map(String::as_str).collect();
-    newest_first.reverse();
-    assert_eq!(ats, newest_first);
-    assert_eq!(data[0]["value"], "B");
-    assert_eq!(data[0]["currentIndex"], 1);
-    assert_eq!(data[0]["by"], "Hal");
-    assert_eq!(data[1]["by"], "Ada Admin");
-    assert_eq!(data[0]["items"], s["items"]);
-    // Pages of 3: 3 + 3 + 2, same entries in the same order.
-    let mut paged = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let q = match &cursor {
-            Some(c) => format!("{path}/history?limit=3&cursor={c}"),
-            None => format!("{path}/history?limit=3"),
-        };
-        let p = expect(&get(app, &member.creds, &q).await, StatusCode::OK);
-        paged.extend(p["data"].as_array().unwrap().clone());
-        match p["nextCursor"].as_str() {
-            Some(c) => cursor = Some(c.to_string()),
-            None => break,
-        }
-    }
-    assert_eq!(&paged, data);
-    // A window [from, to]: the 2nd..4th changes.
-    let (from, to) = (&times[1], &times[3]);
-    let w = expect(
-        &get(
-            app,
-            &admin.creds,
-            &format!("{path}/history?from={from}&to={to}"),
-        )
-        .await,
-        StatusCode::OK,
-    );
-    let wa: Vec<&str> = w["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["at"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        wa,
-        [times[3].as_str(), times[2].as_str(), times[1].as_str()]
-    );
-    // A cursor does not continue another window; bad times are refused.
-    let p = expect(
-        &get(app, &admin.creds, &format!("{path}/history?limit=1")).await,
-        StatusCode::OK,
-    );
-    let c = p["nextCursor"].as_str().unwrap();
-    expect_error(
-        &get(
-            app,
-            &admin.creds,
-            &format!("{path}/history?limit=1&from={from}&cursor={c}"),
-        )
-        .await,
-        StatusCode::BAD_REQUEST,
-        "bad_request",
-    );
-    expect_error(
-        &get(app, &admin.creds, &format!("{path}/history?from=yesterday")).await,
-        StatusCode::BAD_REQUEST,
-        "bad_request",
-    );
-    expect_error(
-        &get(
-            app,
-            &admin.creds,
-            &format!("{path}/history?from={to}&to={from}"),
-        )
-        .await,
-        StatusCode::BAD_REQUEST,
-        "bad_request",
-    );
-}
-
-pub async fn settings_are_per_user(app: &TestApp) {
-    let (admin, gid) = admin_and_group(app).await;
-    let member = user(app, None).await;
-    join(app, &admin, &gid, &member).await;
-    let sid = number_stat(app, &admin, &gid, "S").await;
-    let path = format!("{}/settings", stat_path(&gid, &sid));
-    assert_eq!(
-        expect(&get(app, &member.creds, &path).await, StatusCode::OK),
-        json!({"notify": "ALL"})
-    );
-    let set = expect(
-        &put(
-            app,
-            &member,
-            &path,
-            json!({"notify": "THRESHOLD", "above": 10, "below": "-2.5"}),
-        )
-        .await,
-        StatusCode::OK,
-    );
-    assert_eq!(
-        set,
-        json!({"notify": "THRESHOLD", "above": 10, "below": -2.5})
-    );
-    assert_eq!(
-        expect(&get(app, &member.creds, &path).await, StatusCode::OK),
-        set
-    );
-    assert_eq!(
-        expect(&get(app, &admin.creds, &path).await, StatusCode::OK),
-        json!({"notify": "ALL"}),
-        "per user"
-    );
-    expect(
-        &put(app, &admin, &path, json!({"notify": "NONE"})).await,
-        StatusCode::OK,
-    );
-    assert_eq!(
-        expect(&get(app, &member.creds, &path).await, StatusCode::OK),
-        set
-    );
-    for bad in [
-        json!({"notify": "SOMETIMES"}),
-        json!({"notify": "THRESHOLD"}),
-        json!({"notify": "ALL", "above": 1}),
-        json!({"notify": "THRESHOLD", "above": "high"}),
-        json!({"notify": "ALL", "extra": 1}),
-        json!({}),
-    ] {
-        let before = app.store.writes();
-        expect_error(
-            &put(app, &member, &path, bad).await,
-            StatusCode::BAD_REQUEST,
-            "bad_request",
-        );
-        assert_eq!(app.store.writes(), before);
-    }
-    // The settings are the user's data: exported, erased with the account.
-    let export = expect(
-        &get(app, &member.creds, "/v1/me/export").await,
-        StatusCode::OK,
-    );
-    let mine = export["statSettings"].as_array().unwrap();
-    assert_eq!(mine.len(), 1);
-    assert_eq!(mine[0]["statId"], sid.as_str());
-    assert_eq!(mine[0]["settings"]["notify"], "THRESHOLD");
-    let r = app
-        .call(
-            Method::DELETE,
-            "/v1/me",
-            Some(&json!({"confirm": member.phone}).to_string()),
-            Some(&member.creds),
-        )
-        .await;
-    let summary = expect(&r, StatusCode::OK);
-    assert_eq!(
-        summary["deleted"]["statSettings"],
-        json!({"settingsDeleted": 1})
-    );
-    assert!(partition(app, &format!("USER#{}", member.id))
-        .await
-        .is_empty());
-}
-
+#[case]
 pub async fn find_stats_in_own_groups_only(app: &TestApp) {
     let (admin, gid) = admin_and_group(app).await;
     let sid = number_stat(app, &admin, &gid, "Cash").await;
@@ -489,14 +303,15 @@ pub async fn find_stats_in_own_groups_only(app: &TestApp) {
     let sgid = id(&create_group(app, &stranger, "Stats group").await);
     number_stat(app, &stranger, &sgid, "Cash").await;
     let q = "/v1/stats?groupName=Stats%20group&statTitle=Cash";
-    let found = expect(&get(app, &admin.creds, q).await, StatusCode::OK);
+    let found = expect(&app.get(&admin.creds, q).await, StatusCode::OK);
     let data = found["data"].as_array().unwrap();
     assert_eq!(data.len(), 1, "{found}");
     assert_eq!(data[0]["id"], sid.as_str());
     assert_eq!(data[0]["groupId"], gid.as_str());
     assert_eq!(data[0]["groupName"], "Stats group");
     let by_group = expect(
-        &get(app, &admin.creds, "/v1/stats?groupName=Stats%20group").await,
+        &app.find_stats(&admin.creds, "groupName=Stats%20group")
+            .await,
         StatusCode::OK,
     );
     assert_eq!(by_group["data"].as_array().unwrap().len(), 2);
@@ -505,14 +320,14 @@ pub async fn find_stats_in_own_groups_only(app: &TestApp) {
         "/v1/stats?statTitle=cash",
     ] {
         assert_eq!(
-            expect(&get(app, &admin.creds, miss).await, StatusCode::OK)["data"],
+            expect(&app.get(&admin.creds, miss).await, StatusCode::OK)["data"],
             json!([]),
             "exact match: {miss}"
         );
     }
     let outsider = user(app, None).await;
     assert_eq!(
-        expect(&get(app, &outsider.creds, q).await, StatusCode::OK)["data"],
+        expect(&app.get(&outsider.creds, q).await, StatusCode::OK)["data"],
         json!([])
     );
 }
@@ -531,6 +346,7 @@ async fn gsi_settings(app: &TestApp, gid: &str) -> usize {
         .len()
 }
 
+#[case]
 pub async fn deleting_stats_and_groups_leaves_nothing(app: &TestApp) {
     let (admin, gid) = admin_and_group(app).await;
     let member = user(app, None).await;
@@ -540,14 +356,14 @@ pub async fn deleting_stats_and_groups_leaves_nothing(app: &TestApp) {
     for sid in [&keep, &gone] {
         for v in 2..5 {
             expect(
-                &put(app, &member, &stat_path(&gid, sid), json!({"value": v})).await,
+                &app.update_stat(&member.creds, &gid, sid, json!({"value": v}))
+                    .await,
                 StatusCode::OK,
             );
         }
         expect(
-            &put(
-                app,
-                &member,
+            &app.put(
+                &member.creds,
                 &format!("{}/settings", stat_path(&gid, sid)),
                 json!({"notify": "NONE"}),
             )
@@ -566,7 +382,7 @@ pub async fn deleting_stats_and_groups_leaves_nothing(app: &TestApp) {
     assert_eq!(count(&items, &format!("HIST#{gone}#")), 4);
     assert_eq!(count(&items, &format!("ATT#{gone}#")), 1);
     expect(
-        &delete(app, &admin.creds, &stat_path(&gid, &gone)).await,
+        &app.delete_stat(&admin.creds, &gid, &gone).await,
         StatusCode::OK,
     );
     let items = partition(app, &format!("GROUP#{gid}")).await;
@@ -581,13 +397,13 @@ pub async fn deleting_stats_and_groups_leaves_nothing(app: &TestApp) {
         "only the kept stat's settings remain"
     );
     expect_error(
-        &get(app, &member.creds, &stat_path(&gid, &gone)).await,
+        &app.get_stat(&member.creds, &gid, &gone).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
     // Deleting again is a plain 404.
     expect_error(
-        &delete(app, &admin.creds, &stat_path(&gid, &gone)).await,
+        &app.delete_stat(&admin.creds, &gid, &gone).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
@@ -595,10 +411,7 @@ pub async fn deleting_stats_and_groups_leaves_nothing(app: &TestApp) {
     // The group: stats, history, attachments (objects too), counters and settings go.
     let att =
         super::attachments::ready_attachment(app, &member, &gid, &keep, b"bye".to_vec()).await;
-    expect(
-        &delete(app, &admin.creds, &format!("/v1/groups/{gid}")).await,
-        StatusCode::OK,
-    );
+    expect(&app.delete_group(&admin.creds, &gid).await, StatusCode::OK);
     crate::groups::assert_no_trace(app, &gid, &[&admin, &member], &[]).await;
     let user_items = partition(app, &format!("USER#{}", member.id)).await;
     assert_eq!(count(&user_items, "STATSET#"), 0);

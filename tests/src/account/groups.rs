@@ -10,8 +10,9 @@ use statx_core::domain::PhoneNumber;
 use statx_core::identity::session::Caller;
 use statx_core::store::keys;
 
-use super::*;
-use crate::app::{unique_phone, TestApp};
+use crate::groups::*;
+use crate::harness::app::{unique_phone, TestApp};
+use crate::harness::case;
 
 fn groups_part() -> &'static statx_core::identity::parts::AccountPart {
     PARTS
@@ -25,24 +26,24 @@ fn masked(phone: &str) -> String {
 }
 
 async fn enable_member_invites(app: &TestApp, admin: &User, gid: &str) {
-    let r = patch(
-        app,
-        &admin.creds,
-        &format!("/v1/groups/{gid}"),
-        json!({"settings": {"membersCanInvite": true}}),
-    )
-    .await;
+    let r = app
+        .patch(
+            &admin.creds,
+            &format!("/v1/groups/{gid}"),
+            json!({"settings": {"membersCanInvite": true}}),
+        )
+        .await;
     expect(&r, StatusCode::OK);
 }
 
 async fn invite_named(app: &TestApp, by: &User, gid: &str, phone: &str, name: &str) -> String {
-    let r = post(
-        app,
-        &by.creds,
-        &format!("/v1/groups/{gid}/members"),
-        json!({"phoneNumber": phone, "displayName": name}),
-    )
-    .await;
+    let r = app
+        .post(
+            &by.creds,
+            &format!("/v1/groups/{gid}/members"),
+            json!({"phoneNumber": phone, "displayName": name}),
+        )
+        .await;
     expect(&r, StatusCode::ACCEPTED)["invitationId"]
         .as_str()
         .unwrap()
@@ -55,6 +56,7 @@ fn sorted_by_group(v: &Value) -> Vec<Value> {
     items
 }
 
+#[case]
 pub async fn export_covers_memberships_and_invitations(app: &TestApp) {
     let a = user(app, Some("Ada")).await;
     let b = user(app, Some("Bea")).await;
@@ -72,7 +74,7 @@ pub async fn export_covers_memberships_and_invitations(app: &TestApp) {
     let received = invite(app, &b, &gid3, &a.phone).await;
 
     let r = app
-        .call(Method::GET, "/v1/me/export", None, Some(&a.creds))
+        .request(Some(&a.creds), Method::GET, "/v1/me/export", None)
         .await;
     let export = expect(&r, StatusCode::OK);
     let part = &export[groups_part().name];
@@ -115,6 +117,7 @@ pub async fn export_covers_memberships_and_invitations(app: &TestApp) {
     );
 }
 
+#[case]
 pub async fn deletion_removes_memberships_invitations_and_sole_admin_groups(app: &TestApp) {
     let a = user(app, Some("Ada")).await;
     let b = user(app, Some("Bea")).await;
@@ -138,13 +141,8 @@ pub async fn deletion_removes_memberships_invitations_and_sole_admin_groups(app:
     let gid3 = id(&g3);
     let mid_c3 = join(app, &a, &gid3, &c).await;
     expect(
-        &patch(
-            app,
-            &a.creds,
-            &format!("/v1/groups/{gid3}/members/{mid_c3}"),
-            json!({"role": "admin"}),
-        )
-        .await,
+        &app.update_member(&a.creds, &gid3, &mid_c3, json!({"role": "admin"}))
+            .await,
         StatusCode::OK,
     );
     // g4: a pending invitation to a.
@@ -152,11 +150,11 @@ pub async fn deletion_removes_memberships_invitations_and_sole_admin_groups(app:
     invite(app, &b, &gid4, &a.phone).await;
 
     let r = app
-        .call(
+        .request(
+            Some(&a.creds),
             Method::DELETE,
             "/v1/me",
             Some(&json!({"confirm": a.phone}).to_string()),
-            Some(&a.creds),
         )
         .await;
     let summary = expect(&r, StatusCode::OK);
@@ -167,23 +165,20 @@ pub async fn deletion_removes_memberships_invitations_and_sole_admin_groups(app:
 
     assert_no_trace(app, &gid1, &[&a, &b, &c], &[&d, &c.phone]).await;
     expect_error(
-        &get(app, &b.creds, &format!("/v1/groups/{gid1}")).await,
+        &app.get_group(&b.creds, &gid1).await,
         StatusCode::NOT_FOUND,
         "not_found",
     );
     assert_eq!(
-        expect(&get(app, &c.creds, "/v1/invitations").await, StatusCode::OK)["data"],
+        expect(&app.list_invitations(&c.creds, "").await, StatusCode::OK)["data"],
         json!([])
     );
 
     assert_consistent(app, &gid2, &[&a, &b]).await;
-    let g2 = expect(
-        &get(app, &b.creds, &format!("/v1/groups/{gid2}")).await,
-        StatusCode::OK,
-    );
+    let g2 = expect(&app.get_group(&b.creds, &gid2).await, StatusCode::OK);
     assert_eq!(g2["memberCount"], 1);
     let pending = expect(
-        &get(app, &b.creds, &format!("/v1/groups/{gid2}/invitations")).await,
+        &app.list_group_invitations(&b.creds, &gid2, "").await,
         StatusCode::OK,
     );
     let masks: Vec<&str> = pending["data"]
@@ -200,10 +195,7 @@ pub async fn deletion_removes_memberships_invitations_and_sole_admin_groups(app:
     assert!(!exists(app, &keys::invite(&phone_index(app, &e), &gid2)).await);
 
     assert_consistent(app, &gid3, &[&a, &c]).await;
-    let g3 = expect(
-        &get(app, &c.creds, &format!("/v1/groups/{gid3}")).await,
-        StatusCode::OK,
-    );
+    let g3 = expect(&app.get_group(&c.creds, &gid3).await, StatusCode::OK);
     assert_eq!(
         (g3["memberCount"].as_i64(), g3["role"].as_str()),
         (Some(1), Some("admin"))
@@ -215,7 +207,7 @@ pub async fn deletion_removes_memberships_invitations_and_sole_admin_groups(app:
             .is_empty()
     );
     let p4 = expect(
-        &get(app, &b.creds, &format!("/v1/groups/{gid4}/invitations")).await,
+        &app.list_group_invitations(&b.creds, &gid4, "").await,
         StatusCode::OK,
     );
     assert_eq!(p4["data"], json!([]));
