@@ -20,11 +20,10 @@ use crate::groups::{access, reader_access, Access, GroupError, Role, KIND_PUBLIC
 use crate::identity::session::Caller;
 use crate::ports::random::RandomExt;
 use crate::ports::store::{item, SK};
-use crate::ports::{Cond, Item, ItemExt, Key, Query, StoreError, Value, Write};
+use crate::ports::{Cond, Item, ItemExt, Key, Query, Value, Write};
 use crate::store::batch::batch_get_all;
 use crate::store::keys;
-use crate::store::retry::backoff;
-use crate::store::retry::ATTEMPTS as MAX_ATTEMPTS;
+use crate::store::retry::{transact, Step};
 use crate::store::sealed::{open, seal};
 use crate::Deps;
 use crate::Fault;
@@ -205,7 +204,7 @@ pub async fn post(
     thread: Option<&str>,
     text: &str,
 ) -> Result<Message, GroupError> {
-    for attempt in 0..MAX_ATTEMPTS {
+    let (tid, message) = transact(deps, move || async move {
         let (a, tid) = authorize(deps, caller, group_id, thread).await?;
         let now = deps.clock.now();
         let sent_at = rfc3339(now);
@@ -265,26 +264,22 @@ pub async fn post(
                     .unwrap_or_else(|| DEFAULT_DISPLAY_NAME.to_string())
             }
         };
-        match deps.store.transact(writes).await {
-            Ok(()) => {
-                tracing::info!(
-                    thread = if tid == MAIN { "main" } else { "follower" },
-                    "message posted"
-                );
-                return Ok(Message {
-                    id: message_id(&key),
-                    text: text.to_string(),
-                    sent_at,
-                    author,
-                    author_role: a.me.role.as_str().into(),
-                    mine: true,
-                });
-            }
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(Fault::Contention.into())
+        let message = Message {
+            id: message_id(&key),
+            text: text.to_string(),
+            sent_at,
+            author,
+            author_role: a.me.role.as_str().into(),
+            mine: true,
+        };
+        Ok::<_, GroupError>(Step::Commit(writes, (tid, message)))
+    })
+    .await?;
+    tracing::info!(
+        thread = if tid == MAIN { "main" } else { "follower" },
+        "message posted"
+    );
+    Ok(message)
 }
 
 /// Create or touch the thread summary, conditional on its version.

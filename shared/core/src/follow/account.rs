@@ -16,7 +16,7 @@ use crate::identity::session::Caller;
 use crate::ports::store::{key_of, SK};
 use crate::ports::{Cond, Item, ItemExt, Key, Query, Write};
 use crate::store::keys;
-use crate::store::sweep::transact_retrying;
+use crate::store::retry::transact_blind;
 use crate::Deps;
 use crate::Fault;
 
@@ -148,7 +148,7 @@ fn delete(key: Key) -> Write {
 async fn delete_all(deps: &Deps, keys: Vec<Key>) -> Result<usize, Fault> {
     let n = keys.len();
     for chunk in keys.chunks(25) {
-        transact_retrying(deps, chunk.iter().cloned().map(delete).collect()).await?;
+        transact_blind(deps, chunk.iter().cloned().map(delete).collect()).await?;
     }
     Ok(n)
 }

@@ -14,8 +14,7 @@ use crate::ports::random::RandomExt;
 use crate::ports::store::{item, SK, TTL};
 use crate::ports::{Cond, Item, ItemExt, Key, StoreError, Value, Write};
 use crate::store::keys;
-use crate::store::retry::backoff;
-use crate::store::retry::ATTEMPTS as MAX_ATTEMPTS;
+use crate::store::retry::{transact, Step};
 use crate::Deps;
 use crate::Fault;
 
@@ -245,7 +244,7 @@ pub async fn revoke(
     group_id: &str,
     link_id: &str,
 ) -> Result<(), GroupError> {
-    for attempt in 0..MAX_ATTEMPTS {
+    transact(deps, move || async move {
         let a = access(deps, caller, group_id).await?;
         a.require_admin()?;
         if !ids::is_token(link_id, 16) {
@@ -265,14 +264,9 @@ pub async fn revoke(
             },
             a.still_holds(caller),
         ];
-        match deps.store.transact(writes).await {
-            Ok(()) => {
-                tracing::info!("follow link revoked");
-                return Ok(());
-            }
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(Fault::Contention.into())
+        Ok::<_, GroupError>(Step::Commit(writes, ()))
+    })
+    .await?;
+    tracing::info!("follow link revoked");
+    Ok(())
 }

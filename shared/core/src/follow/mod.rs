@@ -31,11 +31,10 @@ use crate::groups::{
 };
 use crate::identity::session::Caller;
 use crate::ports::store::{item, SK};
-use crate::ports::{Cond, Item, ItemExt, Key, StoreError, Value, Write};
+use crate::ports::{Cond, Item, ItemExt, Key, Value, Write};
 use crate::store::batch::find;
 use crate::store::keys;
-use crate::store::retry::backoff;
-use crate::store::retry::ATTEMPTS as MAX_ATTEMPTS;
+use crate::store::retry::{transact, Step};
 use crate::Deps;
 use crate::Fault;
 
@@ -185,18 +184,19 @@ async fn follow_state(
 /// view). The link's use, the follower, the user's index, the pseudonym and the count are one
 /// transaction conditional on the link's version, so `maxUses` holds under any concurrency.
 pub async fn follow(deps: &Deps, caller: &Caller, token: &str) -> Result<GroupView, GroupError> {
-    for attempt in 0..MAX_ATTEMPTS {
+    let (view, followed) = transact(deps, move || async move {
         let link = links::usable(deps, token).await?;
         let gid = link.group_id.clone();
         let (meta, index, fitem) = follow_state(deps, caller, &gid).await?;
         let group = parse_meta(deps, &gid, &meta)?;
         if let Some(index) = index {
             let me = parse_membership(&gid, &index)?;
-            return Ok(GroupView {
+            let view = GroupView {
                 group,
                 role: me.role,
                 member_id: me.member_id,
-            });
+            };
+            return Ok(Step::Done((view, false)));
         }
         if fitem.is_some() {
             // Blocked (a follower always has an index entry).
@@ -250,20 +250,18 @@ pub async fn follow(deps: &Deps, caller: &Caller, token: &str) -> Result<GroupVi
             },
             count_write(deps, &gid, 1).await?,
         ];
-        match deps.store.transact(writes).await {
-            Ok(()) => {
-                tracing::info!("group followed");
-                return Ok(GroupView {
-                    group,
-                    role: Role::Follower,
-                    member_id: fid,
-                });
-            }
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
+        let view = GroupView {
+            group,
+            role: Role::Follower,
+            member_id: fid,
+        };
+        Ok::<_, GroupError>(Step::Commit(writes, (view, true)))
+    })
+    .await?;
+    if followed {
+        tracing::info!("group followed");
     }
-    Err(Fault::Contention.into())
+    Ok(view)
 }
 
 /// The shortest pseudonym not held by another follower of the group, and whether the
@@ -306,20 +304,15 @@ async fn mine(
 /// Stop following: the follower, the index, the pseudonym and the user's mute go; the chat
 /// thread stays (it resumes if they follow again).
 pub async fn unfollow(deps: &Deps, caller: &Caller, group_id: &str) -> Result<(), GroupError> {
-    for attempt in 0..MAX_ATTEMPTS {
+    transact(deps, move || async move {
         let (_, f) = mine(deps, caller, group_id).await?;
         let mut writes = removal(group_id, &f);
         writes.push(count_write(deps, group_id, -1).await?);
-        match deps.store.transact(writes).await {
-            Ok(()) => {
-                tracing::info!("group unfollowed");
-                return Ok(());
-            }
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(Fault::Contention.into())
+        Ok::<_, GroupError>(Step::Commit(writes, ()))
+    })
+    .await?;
+    tracing::info!("group unfollowed");
+    Ok(())
 }
 
 /// Remove an active follower (account deletion). False when there was none to remove.
@@ -328,23 +321,19 @@ pub(crate) async fn drop_follower(
     group_id: &str,
     follower_id: &str,
 ) -> Result<bool, Fault> {
-    for attempt in 0..MAX_ATTEMPTS {
+    transact(deps, move || async move {
         let Some(it) = deps.store.get(&follower_key(group_id, follower_id)).await? else {
-            return Ok(false);
+            return Ok(Step::Done(false));
         };
         let f = parse_follower(&it)?;
         if f.blocked {
-            return Ok(false);
+            return Ok(Step::Done(false));
         }
         let mut writes = removal(group_id, &f);
         writes.push(count_write(deps, group_id, -1).await?);
-        match deps.store.transact(writes).await {
-            Ok(()) => return Ok(true),
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(Fault::Contention)
+        Ok::<_, Fault>(Step::Commit(writes, true))
+    })
+    .await
 }
 
 /// The writes removing an active follower entirely (not the count).
@@ -422,10 +411,10 @@ pub async fn block(
     group_id: &str,
     follower_id: &str,
 ) -> Result<Follower, GroupError> {
-    for attempt in 0..MAX_ATTEMPTS {
+    let (f, changed) = transact(deps, move || async move {
         let (a, mut f) = target(deps, caller, group_id, follower_id).await?;
         if f.blocked {
-            return Ok(f);
+            return Ok(Step::Done((f, false)));
         }
         let writes = vec![
             Write::Update {
@@ -457,18 +446,15 @@ pub async fn block(
             count_write(deps, group_id, -1).await?,
             a.still_holds(caller),
         ];
-        match deps.store.transact(writes).await {
-            Ok(()) => {
-                tracing::info!("follower blocked");
-                f.blocked = true;
-                f.version += 1;
-                return Ok(f);
-            }
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
+        f.blocked = true;
+        f.version += 1;
+        Ok::<_, GroupError>(Step::Commit(writes, (f, true)))
+    })
+    .await?;
+    if changed {
+        tracing::info!("follower blocked");
     }
-    Err(Fault::Contention.into())
+    Ok(f)
 }
 
 /// Admins only: lift a block. The entry goes; the user may follow again through a link.
@@ -479,10 +465,10 @@ pub async fn unblock(
     group_id: &str,
     follower_id: &str,
 ) -> Result<Follower, GroupError> {
-    for attempt in 0..MAX_ATTEMPTS {
+    let (f, changed) = transact(deps, move || async move {
         let (a, mut f) = target(deps, caller, group_id, follower_id).await?;
         if !f.blocked {
-            return Ok(f);
+            return Ok(Step::Done((f, false)));
         }
         let writes = vec![
             Write::Delete {
@@ -499,17 +485,14 @@ pub async fn unblock(
             },
             a.still_holds(caller),
         ];
-        match deps.store.transact(writes).await {
-            Ok(()) => {
-                tracing::info!("follower unblocked");
-                f.blocked = false;
-                return Ok(f);
-            }
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
+        f.blocked = false;
+        Ok::<_, GroupError>(Step::Commit(writes, (f, true)))
+    })
+    .await?;
+    if changed {
+        tracing::info!("follower unblocked");
     }
-    Err(Fault::Contention.into())
+    Ok(f)
 }
 
 #[cfg(test)]

@@ -16,12 +16,11 @@ use crate::groups::{parse_membership, parse_meta, Membership, Role};
 use crate::identity::parts::{AccountPart, PartFuture};
 use crate::identity::session::Caller;
 use crate::ports::store::SK;
-use crate::ports::{Cond, ItemExt, Query, StoreError, Write};
+use crate::ports::{Cond, ItemExt, Query, Write};
 use crate::store::batch::batch_get_all;
 use crate::store::batch::find;
 use crate::store::keys;
-use crate::store::retry::backoff;
-use crate::store::retry::ATTEMPTS as MAX_ATTEMPTS;
+use crate::store::retry::{transact, Step};
 use crate::store::sweep;
 use crate::Deps;
 use crate::Fault;
@@ -185,17 +184,17 @@ pub async fn erase(deps: &Deps, caller: &Caller) -> Result<Value, Fault> {
 }
 
 async fn leave_or_delete(deps: &Deps, caller: &Caller, group_id: &str) -> Result<Outcome, Fault> {
-    let mkey = keys::membership(&caller.user_id, group_id);
-    let gkey = keys::group_meta(group_id);
-    for attempt in 0..MAX_ATTEMPTS {
+    let mkey = &keys::membership(&caller.user_id, group_id);
+    let gkey = &keys::group_meta(group_id);
+    let (outcome, sweep_after) = transact(deps, move || async move {
         let items = deps.store.batch_get(&[mkey.clone(), gkey.clone()]).await?;
-        let Some(index) = find(&items, &mkey) else {
-            return Ok(Outcome::Gone);
+        let Some(index) = find(&items, mkey) else {
+            return Ok(Step::Done((Outcome::Gone, false)));
         };
         let me = parse_membership(group_id, index)?;
-        let Some(meta) = find(&items, &gkey) else {
+        let Some(meta) = find(&items, gkey) else {
             sweep::sweep(deps, group_id).await?;
-            return Ok(Outcome::Deleted);
+            return Ok(Step::Done((Outcome::Deleted, false)));
         };
         let group = parse_meta(deps, group_id, meta)?;
         // The only admin: the group goes (META first, conditional, then the sweep).
@@ -225,17 +224,18 @@ async fn leave_or_delete(deps: &Deps, caller: &Caller, group_id: &str) -> Result
         } else {
             withdraw_sent(deps, caller, group_id).await?
         };
-        match deps.store.transact(writes).await {
-            Ok(()) if deleting => {
-                sweep::sweep(deps, group_id).await?;
-                return Ok(Outcome::Deleted);
-            }
-            Ok(()) => return Ok(Outcome::Left(withdrawn)),
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
+        let outcome = if deleting {
+            (Outcome::Deleted, true)
+        } else {
+            (Outcome::Left(withdrawn), false)
+        };
+        Ok::<_, Fault>(Step::Commit(writes, outcome))
+    })
+    .await?;
+    if sweep_after {
+        sweep::sweep(deps, group_id).await?;
     }
-    Err(Fault::Contention)
+    Ok(outcome)
 }
 
 /// Withdraw the caller's pending invitations in a group they are leaving for good.
@@ -258,7 +258,7 @@ async fn withdraw_sent(deps: &Deps, caller: &Caller, group_id: &str) -> Result<u
                 });
             }
         }
-        sweep::transact_retrying(deps, writes).await?;
+        crate::store::retry::transact_blind(deps, writes).await?;
         n += 1;
     }
     Ok(n)

@@ -15,12 +15,11 @@ use crate::groups::{
 };
 use crate::identity::session::Caller;
 use crate::ports::store::key_of;
-use crate::ports::{Cond, ItemExt, Query, StoreError, Value, Write};
+use crate::ports::{Cond, ItemExt, Query, Value, Write};
 use crate::store::batch::batch_get_all;
 use crate::store::batch::find;
 use crate::store::keys;
-use crate::store::retry::backoff;
-use crate::store::retry::ATTEMPTS as MAX_ATTEMPTS;
+use crate::store::retry::{transact, Step};
 use crate::store::sealed::open;
 use crate::Deps;
 use crate::Fault;
@@ -174,7 +173,7 @@ pub async fn accept(
     caller: &Caller,
     invitation_id: &str,
 ) -> Result<GroupView, GroupError> {
-    for attempt in 0..MAX_ATTEMPTS {
+    let view = transact(deps, move || async move {
         let (index, inv) = mine(deps, caller, invitation_id).await?;
         let gkey = keys::group_meta(&inv.group_id);
         let mkey = keys::membership(&caller.user_id, &inv.group_id);
@@ -237,32 +236,22 @@ pub async fn accept(
                 member_id,
             }
         };
-        match deps.store.transact(writes).await {
-            Ok(()) => {
-                tracing::info!("invitation accepted");
-                return Ok(view);
-            }
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(Fault::Contention.into())
+        Ok::<_, GroupError>(Step::Commit(writes, view))
+    })
+    .await?;
+    tracing::info!("invitation accepted");
+    Ok(view)
 }
 
 /// Decline: the invitation is removed (the inviter is not told).
 pub async fn decline(deps: &Deps, caller: &Caller, invitation_id: &str) -> Result<(), GroupError> {
-    for attempt in 0..MAX_ATTEMPTS {
+    transact(deps, move || async move {
         let (index, inv) = mine(deps, caller, invitation_id).await?;
-        match deps.store.transact(consume(&index, &inv).to_vec()).await {
-            Ok(()) => {
-                tracing::info!("invitation declined");
-                return Ok(());
-            }
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(Fault::Contention.into())
+        Ok::<_, GroupError>(Step::Commit(consume(&index, &inv).to_vec(), ()))
+    })
+    .await?;
+    tracing::info!("invitation declined");
+    Ok(())
 }
 
 /// Used by account deletion: remove every invitation to the caller's number.
@@ -294,6 +283,6 @@ pub(crate) async fn decline_all(deps: &Deps, caller: &Caller) -> Result<usize, F
             });
         }
         removed += page.items.len();
-        crate::store::sweep::transact_retrying(deps, writes).await?;
+        crate::store::retry::transact_blind(deps, writes).await?;
     }
 }

@@ -22,10 +22,9 @@ use crate::groups::{access, Access, GroupError};
 use crate::identity::session::Caller;
 use crate::ports::random::RandomExt;
 use crate::ports::store::{item, SK};
-use crate::ports::{Cond, CounterOutcome, Item, ItemExt, Key, Query, StoreError, Value, Write};
+use crate::ports::{Cond, CounterOutcome, Item, ItemExt, Key, Query, Value, Write};
 use crate::store::keys;
-use crate::store::retry::backoff;
-use crate::store::retry::ATTEMPTS as MAX_ATTEMPTS;
+use crate::store::retry::{transact, Step};
 use crate::store::sealed::{open, seal};
 use crate::Deps;
 use crate::Fault;
@@ -85,14 +84,18 @@ pub async fn invite(
     group_id: &str,
     new: NewInvitation,
 ) -> Result<String, GroupError> {
-    let mut a = may_invite(deps, caller, group_id).await?;
+    let a0 = may_invite(deps, caller, group_id).await?;
     count_invite(deps, caller).await?;
     let phone_index = crate::identity::login::phone_index(deps, &new.phone);
     let ikey = keys::invite(&phone_index, group_id);
-    for attempt in 0..MAX_ATTEMPTS {
-        if attempt > 0 {
-            a = may_invite(deps, caller, group_id).await?;
-        }
+    let first = std::sync::atomic::AtomicBool::new(true);
+    let (a0, first, new, phone_index, ikey) = (&a0, &first, &new, &phone_index, &ikey);
+    let (id, text) = transact(deps, move || async move {
+        let a = if first.swap(false, std::sync::atomic::Ordering::Relaxed) {
+            a0.clone()
+        } else {
+            may_invite(deps, caller, group_id).await?
+        };
         let t = deps.clock.now().timestamp();
         let existing = deps.store.get(&ikey).await?;
         let live = existing
@@ -125,19 +128,14 @@ pub async fn invite(
             },
         });
         writes.push(a.still_holds(caller));
-        match deps.store.transact(writes).await {
-            Ok(()) => {
-                tracing::info!("invitation stored");
-                if text {
-                    notify(deps, caller, group_id, &new.phone, &phone_index).await;
-                }
-                return Ok(id);
-            }
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
+        Ok::<_, GroupError>(Step::Commit(writes, (id, text)))
+    })
+    .await?;
+    tracing::info!("invitation stored");
+    if text {
+        notify(deps, caller, group_id, &new.phone, phone_index).await;
     }
-    Err(Fault::Contention.into())
+    Ok(id)
 }
 
 /// Admins invite; members too when the group's `membersCanInvite` is on.
@@ -440,8 +438,8 @@ pub async fn cancel(
     if !is_id(invitation_id) {
         return Err(GroupError::NotFound);
     }
-    let gkey = keys::group_invitation(group_id, invitation_id);
-    for attempt in 0..MAX_ATTEMPTS {
+    let gkey = &keys::group_invitation(group_id, invitation_id);
+    transact(deps, move || async move {
         let a = access(deps, caller, group_id).await?;
         a.require_admin()?;
         let t = deps.clock.now().timestamp();
@@ -470,14 +468,9 @@ pub async fn cancel(
                 }
             }
         }
-        match deps.store.transact(writes).await {
-            Ok(()) => {
-                tracing::info!("invitation cancelled");
-                return Ok(());
-            }
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(Fault::Contention.into())
+        Ok::<_, GroupError>(Step::Commit(writes, ()))
+    })
+    .await?;
+    tracing::info!("invitation cancelled");
+    Ok(())
 }

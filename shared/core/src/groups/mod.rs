@@ -32,8 +32,7 @@ use crate::ports::{Cond, Item, ItemExt, Key, Query, StoreError, Value, Write};
 use crate::store::batch::batch_get_all;
 use crate::store::batch::find;
 use crate::store::keys;
-use crate::store::retry::backoff;
-use crate::store::retry::ATTEMPTS as MAX_ATTEMPTS;
+use crate::store::retry::{transact, Step};
 use crate::store::sealed::{open, seal};
 use crate::store::sweep;
 use crate::Deps;
@@ -441,7 +440,8 @@ pub async fn update(
 ) -> Result<GroupView, GroupError> {
     let key = keys::group_meta(group_id);
     let crypto = deps.crypto.as_ref();
-    for attempt in 0..MAX_ATTEMPTS {
+    let (key, changes) = (&key, &changes);
+    let view = transact(deps, move || async move {
         let a = access(deps, caller, group_id).await?;
         a.require_admin()?;
         let mut view = a.view();
@@ -472,16 +472,11 @@ pub async fn update(
             },
             a.still_holds(caller),
         ];
-        match deps.store.transact(writes).await {
-            Ok(()) => {
-                tracing::info!("group updated");
-                return Ok(view);
-            }
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(Fault::Contention.into())
+        Ok::<_, GroupError>(Step::Commit(writes, view))
+    })
+    .await?;
+    tracing::info!("group updated");
+    Ok(view)
 }
 
 /// Admin only: delete the group and everything in it. META goes first, conditional on its
@@ -491,7 +486,7 @@ pub async fn delete(deps: &Deps, caller: &Caller, group_id: &str) -> Result<(), 
     if !is_id(group_id) {
         return Err(GroupError::NotFound);
     }
-    for attempt in 0..MAX_ATTEMPTS {
+    let committed = transact(deps, move || async move {
         let mkey = keys::membership(&caller.user_id, group_id);
         let gkey = keys::group_meta(group_id);
         let items = deps.store.batch_get(&[mkey.clone(), gkey.clone()]).await?;
@@ -504,7 +499,7 @@ pub async fn delete(deps: &Deps, caller: &Caller, group_id: &str) -> Result<(), 
         }
         let Some(meta) = find(&items, &gkey) else {
             sweep::sweep(deps, group_id).await?;
-            return Ok(());
+            return Ok(Step::Done(false));
         };
         let writes = vec![
             Write::Delete {
@@ -516,17 +511,14 @@ pub async fn delete(deps: &Deps, caller: &Caller, group_id: &str) -> Result<(), 
                 cond: Cond::VersionIs(me.version),
             },
         ];
-        match deps.store.transact(writes).await {
-            Ok(()) => {
-                let removed = sweep::sweep(deps, group_id).await?;
-                tracing::info!(items = removed + 1, "group deleted");
-                return Ok(());
-            }
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
+        Ok::<_, GroupError>(Step::Commit(writes, true))
+    })
+    .await?;
+    if committed {
+        let removed = sweep::sweep(deps, group_id).await?;
+        tracing::info!(items = removed + 1, "group deleted");
     }
-    Err(Fault::Contention.into())
+    Ok(())
 }
 
 /// Put a fresh follower secret on a new public group's META.

@@ -27,7 +27,6 @@ use crate::stats::{member_names, read, StatError};
 use crate::store::keys as sk;
 use crate::store::keys;
 use crate::store::sealed::{open, seal};
-use crate::store::sweep;
 use crate::Deps;
 use crate::Fault;
 
@@ -253,7 +252,7 @@ async fn remove(deps: &Deps, a: &Attachment, extra: Option<Write>) -> Result<(),
             writes.push(check);
             deps.store.transact(writes).await.map_err(Fault::from)
         }
-        None => sweep::transact_retrying(deps, writes).await,
+        None => crate::store::retry::transact_blind(deps, writes).await,
     }
 }
 

@@ -18,8 +18,8 @@ use crate::ports::store::{item, key_of, GSI1PK, GSI1SK, SK};
 use crate::ports::{Cond, Item, ItemExt, Key, Query, Value, Write};
 use crate::stats::StatError;
 use crate::store::keys as sk;
+use crate::store::retry::{transact, Step};
 use crate::store::sealed::{open, seal};
-use crate::store::sweep;
 use crate::Deps;
 use crate::Fault;
 
@@ -124,7 +124,8 @@ pub async fn put(
     stat_id: &str,
     settings: Settings,
 ) -> Result<Settings, StatError> {
-    for attempt in 0..crate::store::retry::ATTEMPTS {
+    let settings = &settings;
+    transact(deps, move || async move {
         let (a, stat) = crate::stats::read_any(deps, caller, group_id, stat_id).await?;
         stat.ok_or(StatError::NotFound)?;
         let key = sk::settings(&caller.user_id, group_id, stat_id);
@@ -156,15 +157,9 @@ pub async fn put(
             },
             a.still_holds(caller),
         ];
-        match deps.store.transact(writes).await {
-            Ok(()) => return Ok(settings),
-            Err(crate::ports::StoreError::TransactionCanceled { .. }) => {
-                crate::store::retry::backoff(deps, attempt).await
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(Fault::Contention.into())
+        Ok::<_, StatError>(Step::Commit(writes, settings.clone()))
+    })
+    .await
 }
 
 /// Delete everyone's settings for one stat (`Some`) or for every stat of the group (`None`).
@@ -196,7 +191,7 @@ pub(crate) async fn sweep(
             return Ok(removed);
         }
         removed += writes.len();
-        sweep::transact_retrying(deps, writes).await?;
+        crate::store::retry::transact_blind(deps, writes).await?;
     }
 }
 
@@ -259,7 +254,7 @@ fn erase_part<'a>(deps: &'a Deps, caller: &'a Caller) -> PartFuture<'a> {
                     cond: Cond::None,
                 })
                 .collect();
-            sweep::transact_retrying(deps, writes).await?;
+            crate::store::retry::transact_blind(deps, writes).await?;
         }
         tracing::info!(settings = items.len(), "stat settings erased");
         Ok(json!({ "settingsDeleted": items.len() }))

@@ -12,14 +12,14 @@
 use std::collections::BTreeSet;
 
 use crate::ports::store::key_of;
-use crate::ports::{Cond, ItemExt, Query, StoreError, Write};
+use crate::ports::{Cond, ItemExt, Query, Write};
 use crate::store::keys;
+use crate::store::retry::transact_blind;
 use crate::Deps;
 use crate::Fault;
 
 /// Items read per page (a follower brings three more deletes), so at most 100 per transaction.
 const PAGE: u32 = 25;
-const ATTEMPTS: usize = 8;
 
 /// Delete META (if still there), then sweep.
 pub async fn purge(deps: &Deps, group_id: &str) -> Result<usize, Fault> {
@@ -67,7 +67,7 @@ pub async fn sweep(deps: &Deps, group_id: &str) -> Result<usize, Fault> {
         // Attachment objects first: no record is gone while its object lives on.
         crate::stats::attachments::purge_objects(deps, &page.items).await?;
         if !doomed.is_empty() {
-            transact_retrying(deps, doomed.into_iter().map(delete).collect()).await?;
+            transact_blind(deps, doomed.into_iter().map(delete).collect()).await?;
         }
         removed += page.items.len();
         match page.next {
@@ -85,18 +85,4 @@ fn delete(key: crate::ports::Key) -> Write {
         key,
         cond: Cond::None,
     }
-}
-
-/// Unconditional deletes only fail on a conflicting concurrent transaction: try again.
-pub(crate) async fn transact_retrying(deps: &Deps, writes: Vec<Write>) -> Result<(), Fault> {
-    for attempt in 0..ATTEMPTS {
-        match deps.store.transact(writes.clone()).await {
-            Ok(()) => return Ok(()),
-            Err(StoreError::TransactionCanceled { .. }) => {
-                crate::store::retry::backoff(deps, attempt).await
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(Fault::Contention)
 }
