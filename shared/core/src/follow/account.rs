@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use crate::chat::{self, thread_key, MAIN};
 use crate::follow::{blocked_key, drop_follower, follower_key, parse_follower};
-use crate::groups::{parse_membership, Membership, Role};
+use crate::groups::{Membership, Role};
 use crate::identity::parts::{AccountPart, PartFuture};
 use crate::identity::session::Caller;
 use crate::ports::store::{key_of, SK};
@@ -35,36 +35,8 @@ fn erase_part<'a>(deps: &'a Deps, caller: &'a Caller) -> PartFuture<'a> {
 }
 
 /// Every item of `pk` under `prefix` (all pages).
-async fn all(deps: &Deps, pk: String, prefix: String) -> Result<Vec<Item>, Fault> {
-    let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = deps
-            .store
-            .query(
-                &Query::new(pk.clone())
-                    .prefix(prefix.clone())
-                    .limit(100)
-                    .cursor(cursor),
-            )
-            .await?;
-        out.extend(page.items);
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => return Ok(out),
-        }
-    }
-}
-
-async fn memberships(deps: &Deps, caller: &Caller) -> Result<Vec<Membership>, Fault> {
-    all(deps, format!("USER#{}", caller.user_id), "GROUP#".into())
-        .await?
-        .iter()
-        .filter_map(|it| {
-            let gid = it.s(SK)?.strip_prefix("GROUP#")?.to_string();
-            Some(parse_membership(&gid, it))
-        })
-        .collect()
+async fn all(deps: &Deps, pk: String, prefix: &str) -> Result<Vec<Item>, Fault> {
+    crate::store::batch::all(deps, Query::new(pk).prefix(prefix).limit(100)).await
 }
 
 /// The thread a membership writes to: the group chat, or the follower's own thread.
@@ -76,7 +48,7 @@ async fn threads_of(deps: &Deps, m: &Membership) -> Result<Vec<String>, Fault> {
     }
     let mut threads = vec![MAIN.to_string()];
     if m.role == Role::Admin {
-        for it in all(deps, keys::group_pk(&m.group_id), "THREAD#".into()).await? {
+        for it in all(deps, keys::group_pk(&m.group_id), "THREAD#").await? {
             if let Some(fid) = it.s(SK).and_then(|s| s.strip_prefix("THREAD#")) {
                 threads.push(fid.to_string());
             }
@@ -92,7 +64,7 @@ async fn own_messages(
     group_id: &str,
     thread: &str,
 ) -> Result<Vec<chat::Stored>, Fault> {
-    let items = all(deps, keys::group_pk(group_id), chat::prefix(thread)).await?;
+    let items = all(deps, keys::group_pk(group_id), &chat::prefix(thread)).await?;
     let mut out = Vec::new();
     for it in &items {
         if it.s("authorId") == Some(caller.user_id.as_str()) {
@@ -105,7 +77,7 @@ async fn own_messages(
 pub async fn export(deps: &Deps, caller: &Caller) -> Result<Value, Fault> {
     let mut follows = Vec::new();
     let mut messages = Vec::new();
-    for m in memberships(deps, caller).await? {
+    for m in crate::groups::memberships_of(deps, &caller.user_id).await? {
         if m.role == Role::Follower {
             let f = deps
                 .store
@@ -129,7 +101,7 @@ pub async fn export(deps: &Deps, caller: &Caller) -> Result<Value, Fault> {
             }
         }
     }
-    let mutes: Vec<Value> = all(deps, format!("USER#{}", caller.user_id), "MUTE#".into())
+    let mutes: Vec<Value> = all(deps, format!("USER#{}", caller.user_id), "MUTE#")
         .await?
         .iter()
         .map(|it| json!({"groupId": it.s("groupId"), "muted": it.bool("muted")}))
@@ -155,7 +127,7 @@ async fn delete_all(deps: &Deps, keys: Vec<Key>) -> Result<usize, Fault> {
 
 /// A follower thread and its summary.
 async fn delete_thread(deps: &Deps, group_id: &str, fid: &str) -> Result<usize, Fault> {
-    let items = all(deps, keys::group_pk(group_id), chat::prefix(fid)).await?;
+    let items = all(deps, keys::group_pk(group_id), &chat::prefix(fid)).await?;
     let mut doomed: Vec<Key> = items.iter().filter_map(key_of).collect();
     doomed.push(thread_key(group_id, fid));
     delete_all(deps, doomed).await
@@ -163,7 +135,7 @@ async fn delete_thread(deps: &Deps, group_id: &str, fid: &str) -> Result<usize, 
 
 pub async fn erase(deps: &Deps, caller: &Caller) -> Result<Value, Fault> {
     let (mut messages, mut unfollowed, mut blocks) = (0, 0, 0);
-    for m in memberships(deps, caller).await? {
+    for m in crate::groups::memberships_of(deps, &caller.user_id).await? {
         if m.role == Role::Follower {
             messages += delete_thread(deps, &m.group_id, &m.member_id).await?;
             if drop_follower(deps, &m.group_id, &m.member_id).await? {
@@ -176,7 +148,7 @@ pub async fn erase(deps: &Deps, caller: &Caller) -> Result<Value, Fault> {
             }
         }
     }
-    for it in all(deps, format!("USER#{}", caller.user_id), "BLOCKED#".into()).await? {
+    for it in all(deps, format!("USER#{}", caller.user_id), "BLOCKED#").await? {
         let Some(gid) = it.s(SK).and_then(|s| s.strip_prefix("BLOCKED#")) else {
             continue;
         };
@@ -192,7 +164,7 @@ pub async fn erase(deps: &Deps, caller: &Caller) -> Result<Value, Fault> {
         delete_all(deps, doomed).await?;
         blocks += 1;
     }
-    let mutes: Vec<Key> = all(deps, format!("USER#{}", caller.user_id), "MUTE#".into())
+    let mutes: Vec<Key> = all(deps, format!("USER#{}", caller.user_id), "MUTE#")
         .await?
         .iter()
         .filter_map(key_of)

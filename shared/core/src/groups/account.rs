@@ -12,11 +12,10 @@ use serde_json::{json, Value};
 use crate::groups::inbox;
 use crate::groups::invitations::{listing, parse_invite};
 use crate::groups::members::{parse_target, removal_writes};
-use crate::groups::{parse_membership, parse_meta, Membership, Role};
+use crate::groups::{parse_membership, parse_meta, Role};
 use crate::identity::parts::{AccountPart, PartFuture};
 use crate::identity::session::Caller;
-use crate::ports::store::SK;
-use crate::ports::{Cond, ItemExt, Query, Write};
+use crate::ports::{Cond, Write};
 use crate::store::batch::batch_get_all;
 use crate::store::batch::find;
 use crate::store::keys;
@@ -39,32 +38,6 @@ fn erase_part<'a>(deps: &'a Deps, caller: &'a Caller) -> PartFuture<'a> {
     Box::pin(erase(deps, caller))
 }
 
-/// Every membership of the caller (all pages of the index).
-async fn memberships(deps: &Deps, caller: &Caller) -> Result<Vec<Membership>, Fault> {
-    let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = deps
-            .store
-            .query(
-                &Query::new(format!("USER#{}", caller.user_id))
-                    .prefix("GROUP#")
-                    .limit(100)
-                    .cursor(cursor),
-            )
-            .await?;
-        for it in &page.items {
-            if let Some(group_id) = it.s(SK).and_then(|sk| sk.strip_prefix("GROUP#")) {
-                out.push(parse_membership(group_id, it)?);
-            }
-        }
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => return Ok(out),
-        }
-    }
-}
-
 /// Every live invitation of `group_id` (all pages).
 async fn all_sent(
     deps: &Deps,
@@ -83,7 +56,7 @@ async fn all_sent(
 }
 
 pub async fn export(deps: &Deps, caller: &Caller) -> Result<Value, Fault> {
-    let ms = memberships(deps, caller).await?;
+    let ms = crate::groups::memberships_of(deps, &caller.user_id).await?;
     let metas = batch_get_all(
         deps,
         ms.iter().map(|m| keys::group_meta(&m.group_id)).collect(),
@@ -160,7 +133,7 @@ enum Outcome {
 
 pub async fn erase(deps: &Deps, caller: &Caller) -> Result<Value, Fault> {
     let (mut deleted, mut left, mut withdrawn) = (0, 0, 0);
-    for m in memberships(deps, caller).await? {
+    for m in crate::groups::memberships_of(deps, &caller.user_id).await? {
         if m.role == Role::Follower {
             continue; // `follow_account` unfollows
         }

@@ -18,6 +18,7 @@ use crate::ports::store::key_of;
 use crate::ports::{Cond, ItemExt, Query, Value, Write};
 use crate::store::batch::batch_get_all;
 use crate::store::batch::find;
+use crate::store::batch::Pages;
 use crate::store::keys;
 use crate::store::retry::{transact, Step};
 use crate::store::sealed::open;
@@ -107,29 +108,17 @@ async fn find_received(
     invitation_id: &str,
 ) -> Result<Option<Invite>, Fault> {
     let t = deps.clock.now().timestamp();
-    let mut cursor = None;
-    loop {
-        let page = deps
-            .store
-            .query(
-                &Query::new(invites_pk(phone_index))
-                    .limit(100)
-                    .cursor(cursor),
-            )
-            .await?;
-        if let Some(found) = page
-            .items
+    let mut pages = Pages::new(Query::new(invites_pk(phone_index)).limit(100));
+    while let Some(items) = pages.next(deps).await? {
+        if let Some(found) = items
             .iter()
             .filter_map(parse_invite)
             .find(|i| i.id == invitation_id && i.expires_at > t)
         {
             return Ok(Some(found));
         }
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => return Ok(None),
-        }
     }
+    Ok(None)
 }
 
 /// The caller's phone index and their invitation `invitation_id`, or `NotFound`.

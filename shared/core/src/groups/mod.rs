@@ -207,6 +207,20 @@ pub(crate) fn parse_membership(group_id: &str, index: &Item) -> Result<Membershi
     })
 }
 
+/// Every membership of `user_id`, followers' included (all pages of the user's index).
+pub(crate) async fn memberships_of(deps: &Deps, user_id: &str) -> Result<Vec<Membership>, Fault> {
+    let q = Query::new(keys::user_pk(user_id))
+        .prefix(keys::GROUP_PREFIX)
+        .limit(100);
+    let mut out = Vec::new();
+    for it in crate::store::batch::all(deps, q).await? {
+        if let Some(group_id) = it.s(SK).and_then(|sk| sk.strip_prefix(keys::GROUP_PREFIX)) {
+            out.push(parse_membership(group_id, &it)?);
+        }
+    }
+    Ok(out)
+}
+
 /// The caller's membership of `group_id` and the group, or `NotFound` (no such group, not a
 /// member, or a group being deleted). Followers are refused: they are not members.
 pub async fn access(deps: &Deps, caller: &Caller, group_id: &str) -> Result<Access, GroupError> {

@@ -149,36 +149,27 @@ struct Person {
 async fn group_people(deps: &Deps, group_id: &str) -> Result<Vec<Person>, Fault> {
     let mut people = Vec::new();
     for prefix in ["MEMBER#", "FOLLOWER#"] {
-        let mut cursor = None;
-        loop {
-            let q = Query::new(keys::group_pk(group_id))
-                .prefix(prefix)
-                .limit(100)
-                .cursor(cursor);
-            let page = deps.store.query(&q).await?;
-            for it in &page.items {
-                let id = key_of(it).and_then(|k| k.sk.strip_prefix(prefix).map(str::to_string));
-                let (Some(user_id), Some(member_id)) = (it.s("userId"), id) else {
-                    continue;
-                };
-                if it.bool("blocked") == Some(true) {
-                    continue;
-                }
-                let role = if prefix == "FOLLOWER#" {
-                    "follower"
-                } else {
-                    it.s("role").unwrap_or("member")
-                };
-                people.push(Person {
-                    user_id: user_id.to_string(),
-                    member_id,
-                    role: role.to_string(),
-                });
+        let q = Query::new(keys::group_pk(group_id))
+            .prefix(prefix)
+            .limit(100);
+        for it in &crate::store::batch::all(deps, q).await? {
+            let id = key_of(it).and_then(|k| k.sk.strip_prefix(prefix).map(str::to_string));
+            let (Some(user_id), Some(member_id)) = (it.s("userId"), id) else {
+                continue;
+            };
+            if it.bool("blocked") == Some(true) {
+                continue;
             }
-            match page.next {
-                Some(next) => cursor = Some(next),
-                None => break,
-            }
+            let role = if prefix == "FOLLOWER#" {
+                "follower"
+            } else {
+                it.s("role").unwrap_or("member")
+            };
+            people.push(Person {
+                user_id: user_id.to_string(),
+                member_id,
+                role: role.to_string(),
+            });
         }
     }
     Ok(people)

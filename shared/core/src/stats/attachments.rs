@@ -204,26 +204,14 @@ fn record(deps: &Deps, a: &Attachment) -> Item {
 
 /// Every record of a stat (at most `MAX_PER_STAT` plus a few abandoned ones).
 async fn records(deps: &Deps, group_id: &str, stat_id: &str) -> Result<Vec<Attachment>, Fault> {
-    let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = deps
-            .store
-            .query(
-                &Query::new(keys::group_pk(group_id))
-                    .prefix(sk::attachment_prefix(stat_id))
-                    .limit(100)
-                    .cursor(cursor),
-            )
-            .await?;
-        for it in &page.items {
-            out.push(parse(deps, group_id, it)?);
-        }
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => return Ok(out),
-        }
-    }
+    let q = Query::new(keys::group_pk(group_id))
+        .prefix(sk::attachment_prefix(stat_id))
+        .limit(100);
+    crate::store::batch::all(deps, q)
+        .await?
+        .iter()
+        .map(|it| parse(deps, group_id, it))
+        .collect()
 }
 
 fn abandoned(deps: &Deps, a: &Attachment) -> bool {

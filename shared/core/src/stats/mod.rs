@@ -574,28 +574,11 @@ pub async fn find(
     group_name: Option<&str>,
     stat_title: Option<&str>,
 ) -> Result<Vec<(String, StatView)>, StatError> {
-    let mut memberships = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = deps
-            .store
-            .query(
-                &Query::new(format!("USER#{}", caller.user_id))
-                    .prefix("GROUP#")
-                    .limit(100)
-                    .cursor(cursor),
-            )
-            .await?;
-        memberships.extend(
-            page.items
-                .iter()
-                .filter_map(|it| it.s(SK)?.strip_prefix("GROUP#").map(str::to_string)),
-        );
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => break,
-        }
-    }
+    let memberships: Vec<String> = crate::groups::memberships_of(deps, &caller.user_id)
+        .await?
+        .into_iter()
+        .map(|m| m.group_id)
+        .collect();
     let metas = batch_get_all(
         deps,
         memberships.iter().map(|g| keys::group_meta(g)).collect(),

@@ -197,24 +197,10 @@ pub(crate) async fn sweep(
 
 /// Every settings item of the user (all pages of their partition's `STATSET#` range).
 async fn all_of(deps: &Deps, user_id: &str) -> Result<Vec<Item>, Fault> {
-    let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = deps
-            .store
-            .query(
-                &Query::new(format!("USER#{user_id}"))
-                    .prefix(sk::SETTINGS_PREFIX)
-                    .limit(100)
-                    .cursor(cursor),
-            )
-            .await?;
-        out.extend(page.items);
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => return Ok(out),
-        }
-    }
+    let q = Query::new(format!("USER#{user_id}"))
+        .prefix(sk::SETTINGS_PREFIX)
+        .limit(100);
+    crate::store::batch::all(deps, q).await
 }
 
 /// The stats feature's share of an account: the user's stat settings. (Stats, history and

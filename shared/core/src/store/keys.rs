@@ -11,6 +11,11 @@ pub fn phone(phone_index: &str) -> Key {
     Key::new(format!("PHONE#{phone_index}"), "USER")
 }
 
+/// The partition of everything of one user: `PROFILE`, clients, devices, memberships, mutes…
+pub fn user_pk(user_id: &str) -> String {
+    format!("USER#{user_id}")
+}
+
 pub fn profile(user_id: &str) -> Key {
     Key::new(format!("USER#{user_id}"), "PROFILE")
 }
@@ -71,9 +76,13 @@ pub fn group_invitation(group_id: &str, invitation_id: &str) -> Key {
     Key::new(group_pk(group_id), format!("INVITATION#{invitation_id}"))
 }
 
+/// Sort-key prefix of a user's memberships (`USER#<uid>/GROUP#<gid>`) and of the invitee-side
+/// invitations (`INVITE#<phone>/GROUP#<gid>`); as a partition key prefix, of groups.
+pub const GROUP_PREFIX: &str = "GROUP#";
+
 /// The user's membership index: role and per-group member id.
 pub fn membership(user_id: &str, group_id: &str) -> Key {
-    Key::new(format!("USER#{user_id}"), format!("GROUP#{group_id}"))
+    Key::new(user_pk(user_id), format!("{GROUP_PREFIX}{group_id}"))
 }
 
 /// The invitee-side record of a pending invitation, found by the blind index of the number.

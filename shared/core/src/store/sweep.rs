@@ -13,6 +13,7 @@ use std::collections::BTreeSet;
 
 use crate::ports::store::key_of;
 use crate::ports::{Cond, ItemExt, Query, Write};
+use crate::store::batch::Pages;
 use crate::store::keys;
 use crate::store::retry::transact_blind;
 use crate::Deps;
@@ -34,16 +35,12 @@ pub async fn purge(deps: &Deps, group_id: &str) -> Result<usize, Fault> {
 pub async fn sweep(deps: &Deps, group_id: &str) -> Result<usize, Fault> {
     let pk = keys::group_pk(group_id);
     let mut removed = 0;
-    let mut cursor = None;
-    loop {
-        let page = deps
-            .store
-            .query(&Query::new(pk.clone()).limit(PAGE).cursor(cursor))
-            .await?;
+    let mut pages = Pages::new(Query::new(pk).limit(PAGE));
+    while let Some(items) = pages.next(deps).await? {
         // A set: two invitation records may point at one invitee item (an expired one not yet
         // removed by TTL next to its replacement), and a transaction may not name a key twice.
         let mut doomed = BTreeSet::new();
-        for it in &page.items {
+        for it in &items {
             let Some(key) = key_of(it) else { continue };
             if key.sk.starts_with("MEMBER#") || key.sk.starts_with("FOLLOWER#") {
                 if let Some(user_id) = it.s("userId") {
@@ -65,15 +62,11 @@ pub async fn sweep(deps: &Deps, group_id: &str) -> Result<usize, Fault> {
             doomed.insert(key);
         }
         // Attachment objects first: no record is gone while its object lives on.
-        crate::stats::attachments::purge_objects(deps, &page.items).await?;
+        crate::stats::attachments::purge_objects(deps, &items).await?;
         if !doomed.is_empty() {
             transact_blind(deps, doomed.into_iter().map(delete).collect()).await?;
         }
-        removed += page.items.len();
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => break,
-        }
+        removed += items.len();
     }
     // Everyone's stat settings for the group live in their own partitions (GSI1 finds them).
     crate::stats::settings::sweep(deps, group_id, None).await?;
