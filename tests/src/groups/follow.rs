@@ -196,10 +196,7 @@ pub async fn follow_flow_end_to_end(app: &TestApp) {
     );
     assert_no_trace(app, &gid, &[&admin, &fan], &[]).await;
     let h = app.deps.crypto.blind_index("follow-link", token.as_bytes());
-    assert!(
-        !exists(app, &statx_core::follow::links::link_key(&h)).await,
-        "orphan link"
-    );
+    assert!(!exists(app, &keys::link(&h)).await, "orphan link");
     expect_error(
         &get(app, &fan.creds, &format!("/v1/follow/{token}")).await,
         StatusCode::NOT_FOUND,

@@ -8,8 +8,8 @@
 
 use serde_json::{json, Value};
 
-use crate::chat::{self, thread_key, MAIN};
-use crate::follow::{blocked_key, drop_follower, follower_key, parse_follower};
+use crate::chat::{self, MAIN};
+use crate::follow::{drop_follower, parse_follower};
 use crate::groups::{Membership, Role};
 use crate::identity::parts::{AccountPart, PartFuture};
 use crate::identity::session::Caller;
@@ -48,8 +48,8 @@ async fn threads_of(deps: &Deps, m: &Membership) -> Result<Vec<String>, Fault> {
     }
     let mut threads = vec![MAIN.to_string()];
     if m.role == Role::Admin {
-        for it in all(deps, keys::group_pk(&m.group_id), "THREAD#").await? {
-            if let Some(fid) = it.s(SK).and_then(|s| s.strip_prefix("THREAD#")) {
+        for it in all(deps, keys::group_pk(&m.group_id), keys::THREAD_PREFIX).await? {
+            if let Some(fid) = it.s(SK).and_then(|s| s.strip_prefix(keys::THREAD_PREFIX)) {
                 threads.push(fid.to_string());
             }
         }
@@ -64,7 +64,7 @@ async fn own_messages(
     group_id: &str,
     thread: &str,
 ) -> Result<Vec<chat::Stored>, Fault> {
-    let items = all(deps, keys::group_pk(group_id), &chat::prefix(thread)).await?;
+    let items = all(deps, keys::group_pk(group_id), &keys::chat_prefix(thread)).await?;
     let mut out = Vec::new();
     for it in &items {
         if it.s("authorId") == Some(caller.user_id.as_str()) {
@@ -81,7 +81,7 @@ pub async fn export(deps: &Deps, caller: &Caller) -> Result<Value, Fault> {
         if m.role == Role::Follower {
             let f = deps
                 .store
-                .get(&follower_key(&m.group_id, &m.member_id))
+                .get(&keys::follower(&m.group_id, &m.member_id))
                 .await?;
             follows.push(json!({
                 "groupId": m.group_id,
@@ -101,7 +101,7 @@ pub async fn export(deps: &Deps, caller: &Caller) -> Result<Value, Fault> {
             }
         }
     }
-    let mutes: Vec<Value> = all(deps, format!("USER#{}", caller.user_id), "MUTE#")
+    let mutes: Vec<Value> = all(deps, keys::user_pk(&caller.user_id), keys::MUTE_PREFIX)
         .await?
         .iter()
         .map(|it| json!({"groupId": it.s("groupId"), "muted": it.bool("muted")}))
@@ -127,9 +127,9 @@ async fn delete_all(deps: &Deps, keys: Vec<Key>) -> Result<usize, Fault> {
 
 /// A follower thread and its summary.
 async fn delete_thread(deps: &Deps, group_id: &str, fid: &str) -> Result<usize, Fault> {
-    let items = all(deps, keys::group_pk(group_id), &chat::prefix(fid)).await?;
+    let items = all(deps, keys::group_pk(group_id), &keys::chat_prefix(fid)).await?;
     let mut doomed: Vec<Key> = items.iter().filter_map(key_of).collect();
-    doomed.push(thread_key(group_id, fid));
+    doomed.push(keys::thread(group_id, fid));
     delete_all(deps, doomed).await
 }
 
@@ -148,23 +148,23 @@ pub async fn erase(deps: &Deps, caller: &Caller) -> Result<Value, Fault> {
             }
         }
     }
-    for it in all(deps, format!("USER#{}", caller.user_id), "BLOCKED#").await? {
-        let Some(gid) = it.s(SK).and_then(|s| s.strip_prefix("BLOCKED#")) else {
+    for it in all(deps, keys::user_pk(&caller.user_id), keys::BLOCKED_PREFIX).await? {
+        let Some(gid) = it.s(SK).and_then(|s| s.strip_prefix(keys::BLOCKED_PREFIX)) else {
             continue;
         };
-        let mut doomed = vec![blocked_key(&caller.user_id, gid)];
+        let mut doomed = vec![keys::blocked(&caller.user_id, gid)];
         if let Some(fid) = it.s("followerId") {
             messages += delete_thread(deps, gid, fid).await?;
-            if let Some(f) = deps.store.get(&follower_key(gid, fid)).await? {
+            if let Some(f) = deps.store.get(&keys::follower(gid, fid)).await? {
                 let f = parse_follower(&f)?;
-                doomed.push(crate::follow::pseudonym_key(gid, &f.pseudonym));
+                doomed.push(keys::pseudonym(gid, &f.pseudonym));
             }
-            doomed.push(follower_key(gid, fid));
+            doomed.push(keys::follower(gid, fid));
         }
         delete_all(deps, doomed).await?;
         blocks += 1;
     }
-    let mutes: Vec<Key> = all(deps, format!("USER#{}", caller.user_id), "MUTE#")
+    let mutes: Vec<Key> = all(deps, keys::user_pk(&caller.user_id), keys::MUTE_PREFIX)
         .await?
         .iter()
         .filter_map(key_of)

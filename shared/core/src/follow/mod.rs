@@ -31,28 +31,12 @@ use crate::groups::{
 };
 use crate::identity::session::Caller;
 use crate::ports::store::{item, SK};
-use crate::ports::{Cond, Item, ItemExt, Key, Value, Write};
+use crate::ports::{Cond, Item, ItemExt, Value, Write};
 use crate::store::batch::find;
 use crate::store::keys;
 use crate::store::retry::{transact, Step};
 use crate::Deps;
 use crate::Fault;
-
-pub fn follower_key(group_id: &str, follower_id: &str) -> Key {
-    Key::new(keys::group_pk(group_id), format!("FOLLOWER#{follower_id}"))
-}
-
-pub fn pseudonym_key(group_id: &str, pseudonym: &str) -> Key {
-    Key::new(keys::group_pk(group_id), format!("PSEUDONYM#{pseudonym}"))
-}
-
-pub fn count_key(group_id: &str) -> Key {
-    Key::new(keys::group_pk(group_id), "FOLLOWERS")
-}
-
-pub fn blocked_key(user_id: &str, group_id: &str) -> Key {
-    Key::new(format!("USER#{user_id}"), format!("BLOCKED#{group_id}"))
-}
 
 fn mac(secret: &[u8], label: &str, user_id: &str) -> Vec<u8> {
     let mut m = Hmac::<Sha256>::new_from_slice(secret).expect("any key length");
@@ -88,7 +72,7 @@ pub(crate) fn parse_follower(it: &Item) -> Result<Follower, Fault> {
     Ok(Follower {
         id: it
             .s(SK)
-            .and_then(|s| s.strip_prefix("FOLLOWER#"))
+            .and_then(|s| s.strip_prefix(keys::FOLLOWER_PREFIX))
             .ok_or(Fault::Corrupt("follower key"))?
             .to_string(),
         user_id: it
@@ -106,7 +90,7 @@ pub(crate) fn parse_follower(it: &Item) -> Result<Follower, Fault> {
 pub async fn count(deps: &Deps, group_id: &str) -> Result<i64, Fault> {
     Ok(deps
         .store
-        .get(&count_key(group_id))
+        .get(&keys::follower_count(group_id))
         .await?
         .and_then(|c| c.n("count"))
         .unwrap_or(0))
@@ -114,7 +98,7 @@ pub async fn count(deps: &Deps, group_id: &str) -> Result<i64, Fault> {
 
 /// The write moving the follower count by `delta`, conditional on the version read.
 async fn count_write(deps: &Deps, group_id: &str, delta: i64) -> Result<Write, Fault> {
-    let key = count_key(group_id);
+    let key = keys::follower_count(group_id);
     let (n, version, cond) = match deps.store.get(&key).await? {
         Some(c) => (
             c.n("count").unwrap_or(0),
@@ -175,7 +159,7 @@ async fn follow_state(
         return Err(GroupError::NotFound);
     }
     let fid = follower_id(&secret(deps, group_id, &meta)?, &caller.user_id);
-    let fitem = deps.store.get(&follower_key(group_id, &fid)).await?;
+    let fitem = deps.store.get(&keys::follower(group_id, &fid)).await?;
     let follower = fitem.as_ref().map(parse_follower).transpose()?;
     Ok((meta, find(&items, &mkey).cloned(), follower))
 }
@@ -217,7 +201,7 @@ pub async fn follow(deps: &Deps, caller: &Caller, token: &str) -> Result<GroupVi
             },
             Write::Put {
                 item: item(
-                    &follower_key(&gid, &fid),
+                    &keys::follower(&gid, &fid),
                     [
                         ("userId", Value::S(caller.user_id.clone())),
                         ("pseudonym", Value::S(pseudonym.clone())),
@@ -242,7 +226,7 @@ pub async fn follow(deps: &Deps, caller: &Caller, token: &str) -> Result<GroupVi
             },
             Write::Put {
                 item: item(
-                    &pseudonym_key(&gid, &pseudonym),
+                    &keys::pseudonym(&gid, &pseudonym),
                     [("followerId", Value::S(fid.clone()))],
                 ),
                 // Two new followers racing for one pseudonym: one retries with a longer one.
@@ -274,7 +258,7 @@ async fn free_pseudonym(
     fid: &str,
 ) -> Result<(String, bool), Fault> {
     for p in pseudonyms(secret, user_id) {
-        match deps.store.get(&pseudonym_key(group_id, &p)).await? {
+        match deps.store.get(&keys::pseudonym(group_id, &p)).await? {
             Some(r) if r.s("followerId") != Some(fid) => continue,
             Some(_) => return Ok((p, true)),
             None => return Ok((p, false)),
@@ -295,7 +279,7 @@ async fn mine(
     }
     let it = deps
         .store
-        .get(&follower_key(group_id, &a.me.member_id))
+        .get(&keys::follower(group_id, &a.me.member_id))
         .await?
         .ok_or(GroupError::NotFound)?;
     Ok((a, parse_follower(&it)?))
@@ -322,7 +306,11 @@ pub(crate) async fn drop_follower(
     follower_id: &str,
 ) -> Result<bool, Fault> {
     transact(deps, move || async move {
-        let Some(it) = deps.store.get(&follower_key(group_id, follower_id)).await? else {
+        let Some(it) = deps
+            .store
+            .get(&keys::follower(group_id, follower_id))
+            .await?
+        else {
             return Ok(Step::Done(false));
         };
         let f = parse_follower(&it)?;
@@ -340,7 +328,7 @@ pub(crate) async fn drop_follower(
 pub(crate) fn removal(group_id: &str, f: &Follower) -> Vec<Write> {
     vec![
         Write::Delete {
-            key: follower_key(group_id, &f.id),
+            key: keys::follower(group_id, &f.id),
             cond: Cond::VersionIs(f.version),
         },
         Write::Delete {
@@ -348,7 +336,7 @@ pub(crate) fn removal(group_id: &str, f: &Follower) -> Vec<Write> {
             cond: Cond::VersionIs(f.version),
         },
         Write::Delete {
-            key: pseudonym_key(group_id, &f.pseudonym),
+            key: keys::pseudonym(group_id, &f.pseudonym),
             cond: Cond::None,
         },
         Write::Delete {
@@ -370,7 +358,7 @@ pub async fn list(
     let page = crate::store::batch::page_of(
         deps,
         crate::store::keys::group_pk(group_id),
-        "FOLLOWER#",
+        keys::FOLLOWER_PREFIX,
         limit,
         cursor,
     )
@@ -397,7 +385,7 @@ async fn target(
     }
     let it = deps
         .store
-        .get(&follower_key(group_id, follower_id))
+        .get(&keys::follower(group_id, follower_id))
         .await?
         .ok_or(GroupError::NotFound)?;
     Ok((a, parse_follower(&it)?))
@@ -418,7 +406,7 @@ pub async fn block(
         }
         let writes = vec![
             Write::Update {
-                key: follower_key(group_id, &f.id),
+                key: keys::follower(group_id, &f.id),
                 set: [
                     ("blocked".to_string(), Value::Bool(true)),
                     ("version".to_string(), Value::N(f.version + 1)),
@@ -438,7 +426,7 @@ pub async fn block(
             },
             Write::Put {
                 item: item(
-                    &blocked_key(&f.user_id, group_id),
+                    &keys::blocked(&f.user_id, group_id),
                     [("followerId", Value::S(f.id.clone()))],
                 ),
                 cond: Cond::None,
@@ -472,15 +460,15 @@ pub async fn unblock(
         }
         let writes = vec![
             Write::Delete {
-                key: follower_key(group_id, &f.id),
+                key: keys::follower(group_id, &f.id),
                 cond: Cond::VersionIs(f.version),
             },
             Write::Delete {
-                key: pseudonym_key(group_id, &f.pseudonym),
+                key: keys::pseudonym(group_id, &f.pseudonym),
                 cond: Cond::None,
             },
             Write::Delete {
-                key: blocked_key(&f.user_id, group_id),
+                key: keys::blocked(&f.user_id, group_id),
                 cond: Cond::None,
             },
             a.still_holds(caller),

@@ -45,10 +45,6 @@ pub(crate) async fn phone_index_of(deps: &Deps, caller: &Caller) -> Result<Optio
         .and_then(|p| p.s("phoneIndex").map(str::to_string)))
 }
 
-fn invites_pk(phone_index: &str) -> String {
-    format!("INVITE#{phone_index}")
-}
-
 /// One page of the caller's pending invitations. Expired ones, ones to groups being deleted and
 /// ones to groups the caller is already in are left out.
 pub async fn received(
@@ -62,7 +58,11 @@ pub async fn received(
     };
     let page = deps
         .store
-        .query(&Query::new(invites_pk(&index)).limit(limit).cursor(cursor))
+        .query(
+            &Query::new(keys::invites_pk(&index))
+                .limit(limit)
+                .cursor(cursor),
+        )
         .await?;
     let t = deps.clock.now().timestamp();
     let live: Vec<Invite> = page
@@ -108,7 +108,7 @@ async fn find_received(
     invitation_id: &str,
 ) -> Result<Option<Invite>, Fault> {
     let t = deps.clock.now().timestamp();
-    let mut pages = Pages::new(Query::new(invites_pk(phone_index)).limit(100));
+    let mut pages = Pages::new(Query::new(keys::invites_pk(phone_index)).limit(100));
     while let Some(items) = pages.next(deps).await? {
         if let Some(found) = items
             .iter()
@@ -252,7 +252,7 @@ pub(crate) async fn decline_all(deps: &Deps, caller: &Caller) -> Result<usize, F
     loop {
         let page = deps
             .store
-            .query(&Query::new(invites_pk(&index)).limit(40))
+            .query(&Query::new(keys::invites_pk(&index)).limit(40))
             .await?;
         if page.items.is_empty() {
             return Ok(removed);

@@ -62,7 +62,7 @@ pub(crate) struct Invite {
 pub(crate) fn parse_invite(it: &Item) -> Option<Invite> {
     Some(Invite {
         id: it.s("invitationId")?.to_string(),
-        group_id: it.s(SK)?.strip_prefix("GROUP#")?.to_string(),
+        group_id: it.s(SK)?.strip_prefix(keys::GROUP_PREFIX)?.to_string(),
         invited_by: it.s("invitedBy").unwrap_or_default().to_string(),
         created_at: it.s("createdAt").unwrap_or_default().to_string(),
         expires_at: it.n("expiresAt").unwrap_or(0),
@@ -270,7 +270,7 @@ fn day_window(deps: &Deps) -> (String, i64, i64) {
 /// The inviter's daily cap: `RATE#invite#<uid>#<yyyymmdd>`.
 async fn count_invite(deps: &Deps, caller: &Caller) -> Result<(), GroupError> {
     let (day, t, end) = day_window(deps);
-    let key = Key::new(format!("RATE#invite#{}#{day}", caller.user_id), "RATE");
+    let key = keys::rate(&format!("invite#{}#{day}", caller.user_id));
     match deps
         .store
         .add_counter(&key, "n", 1, INVITES_PER_DAY, end + 3600)
@@ -322,7 +322,7 @@ async fn try_notify(
         }
     }
     let (day, _, end) = day_window(deps);
-    let key = Key::new(format!("RATE#invite-sms#{phone_index}#{day}"), "RATE");
+    let key = keys::rate(&format!("invite-sms#{phone_index}#{day}"));
     let counted = deps
         .store
         .add_counter(&key, "n", 1, INVITE_SMS_PER_NUMBER_DAY, end + 3600)
@@ -364,7 +364,7 @@ pub struct Sent {
 
 /// The invitation id of a `GROUP#<gid>/INVITATION#<id>` item.
 fn listing_id(it: &Item) -> Option<&str> {
-    it.s(SK)?.strip_prefix("INVITATION#")
+    it.s(SK)?.strip_prefix(keys::INVITATION_PREFIX)
 }
 
 /// Admin only: one page of the group's pending invitations.
@@ -390,7 +390,7 @@ pub(crate) async fn listing(
         .store
         .query(
             &Query::new(keys::group_pk(group_id))
-                .prefix("INVITATION#")
+                .prefix(keys::INVITATION_PREFIX)
                 .limit(limit)
                 .cursor(cursor),
         )

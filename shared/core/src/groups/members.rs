@@ -51,7 +51,7 @@ pub(crate) struct Target {
 pub(crate) fn parse_target(deps: &Deps, group_id: &str, it: &Item) -> Result<Target, Fault> {
     let member_id = it
         .s(SK)
-        .and_then(|sk| sk.strip_prefix("MEMBER#"))
+        .and_then(|sk| sk.strip_prefix(keys::MEMBER_PREFIX))
         .ok_or(Fault::Corrupt("member item key"))?
         .to_string();
     let key = keys::group_member(group_id, &member_id);
@@ -92,7 +92,7 @@ pub(crate) async fn display_names<'a>(
     let mut names = HashMap::with_capacity(profiles.len());
     for (key, profile) in &profiles {
         if let Some(name) = open(deps.crypto.as_ref(), profile, key, "displayName")? {
-            if let Some(user_id) = key.pk.strip_prefix("USER#") {
+            if let Some(user_id) = key.pk.strip_prefix(keys::USER_PREFIX) {
                 names.insert(user_id.to_string(), name);
             }
         }
@@ -128,7 +128,7 @@ pub async fn list(
         .store
         .query(
             &Query::new(keys::group_pk(group_id))
-                .prefix("MEMBER#")
+                .prefix(keys::MEMBER_PREFIX)
                 .limit(limit)
                 .cursor(cursor),
         )

@@ -382,15 +382,18 @@ pub async fn list(
     let page = deps
         .store
         .query(
-            &Query::new(format!("USER#{}", caller.user_id))
-                .prefix("GROUP#")
+            &Query::new(keys::user_pk(&caller.user_id))
+                .prefix(keys::GROUP_PREFIX)
                 .limit(limit)
                 .cursor(cursor),
         )
         .await?;
     let mut memberships = Vec::with_capacity(page.items.len());
     for index in &page.items {
-        let Some(group_id) = index.s(SK).and_then(|sk| sk.strip_prefix("GROUP#")) else {
+        let Some(group_id) = index
+            .s(SK)
+            .and_then(|sk| sk.strip_prefix(keys::GROUP_PREFIX))
+        else {
             continue;
         };
         memberships.push(parse_membership(group_id, index)?);

@@ -152,7 +152,7 @@ fn ready_key(object_id: &str) -> String {
 fn parse(deps: &Deps, group_id: &str, it: &Item) -> Result<Attachment, Fault> {
     let sort = it.s(SK).ok_or(Fault::Corrupt("attachment key"))?;
     let (stat_id, id) = sort
-        .strip_prefix("ATT#")
+        .strip_prefix(keys::ATTACHMENT_PREFIX)
         .and_then(|r| r.split_once('#'))
         .ok_or(Fault::Corrupt("attachment key"))?;
     let key = sk::attachment(group_id, stat_id, id);
@@ -494,7 +494,7 @@ pub async fn finalize(deps: &Deps, object_key: &str) -> Result<Outcome, Fault> {
         tracing::info!("finalize: upload without attachment deleted");
         return Ok(Outcome::Orphan);
     };
-    let group_id = key.pk.strip_prefix("GROUP#").unwrap_or_default();
+    let group_id = key.pk.strip_prefix(keys::GROUP_PREFIX).unwrap_or_default();
     let att = parse(deps, group_id, &rec)?;
     if att.object_id != object_id {
         return Err(Fault::Corrupt("object pointer disagrees with its record"));
@@ -578,7 +578,10 @@ pub(crate) async fn sweep_stat(deps: &Deps, group_id: &str, stat_id: &str) -> Re
 /// For the group purge: the records among `items` whose objects must go too.
 pub(crate) async fn purge_objects(deps: &Deps, items: &[Item]) -> Result<(), Fault> {
     for it in items {
-        if it.s(SK).is_some_and(|s| s.starts_with("ATT#")) {
+        if it
+            .s(SK)
+            .is_some_and(|s| s.starts_with(keys::ATTACHMENT_PREFIX))
+        {
             delete_objects(deps, it.s("objectId").unwrap_or_default()).await?;
         }
     }

@@ -14,9 +14,10 @@ use serde_json::{json, Value as Json};
 use crate::domain::stat::Decimal;
 use crate::identity::parts::{AccountPart, PartFuture};
 use crate::identity::session::Caller;
-use crate::ports::store::{item, key_of, GSI1PK, GSI1SK, SK};
+use crate::ports::store::{item, key_of, GSI1, GSI1PK, GSI1SK, SK};
 use crate::ports::{Cond, Item, ItemExt, Key, Query, Value, Write};
 use crate::stats::StatError;
+use crate::store::keys;
 use crate::store::keys as sk;
 use crate::store::retry::{transact, Step};
 use crate::store::sealed::{open, seal};
@@ -172,7 +173,7 @@ pub(crate) async fn sweep(
     let mut removed = 0;
     loop {
         let mut q = Query::new(sk::settings_index_pk(group_id))
-            .index("GSI1")
+            .index(GSI1)
             .limit(50);
         if let Some(sid) = stat_id {
             q = q.prefix(format!("{sid}#"));
@@ -197,7 +198,7 @@ pub(crate) async fn sweep(
 
 /// Every settings item of the user (all pages of their partition's `STATSET#` range).
 async fn all_of(deps: &Deps, user_id: &str) -> Result<Vec<Item>, Fault> {
-    let q = Query::new(format!("USER#{user_id}"))
+    let q = Query::new(keys::user_pk(user_id))
         .prefix(sk::SETTINGS_PREFIX)
         .limit(100);
     crate::store::batch::all(deps, q).await

@@ -42,21 +42,22 @@ pub async fn sweep(deps: &Deps, group_id: &str) -> Result<usize, Fault> {
         let mut doomed = BTreeSet::new();
         for it in &items {
             let Some(key) = key_of(it) else { continue };
-            if key.sk.starts_with("MEMBER#") || key.sk.starts_with("FOLLOWER#") {
+            if key.sk.starts_with(keys::MEMBER_PREFIX) || key.sk.starts_with(keys::FOLLOWER_PREFIX)
+            {
                 if let Some(user_id) = it.s("userId") {
                     doomed.insert(keys::membership(user_id, group_id));
                     doomed.insert(keys::mute(user_id, group_id));
-                    doomed.insert(crate::follow::blocked_key(user_id, group_id));
+                    doomed.insert(keys::blocked(user_id, group_id));
                 }
-            } else if key.sk.starts_with("LINK#") {
+            } else if key.sk.starts_with(keys::LINK_PREFIX) {
                 if let Some(hash) = it.s("hash") {
-                    doomed.insert(crate::follow::links::link_key(hash));
+                    doomed.insert(keys::link(hash));
                 }
-            } else if key.sk.starts_with("INVITATION#") {
+            } else if key.sk.starts_with(keys::INVITATION_PREFIX) {
                 if let Some(phone_index) = it.s("phoneIndex") {
                     doomed.insert(keys::invite(phone_index, group_id));
                 }
-            } else if key.sk.starts_with("ATT#") {
+            } else if key.sk.starts_with(keys::ATTACHMENT_PREFIX) {
                 doomed.extend(crate::stats::attachments::pointer_of(it));
             }
             doomed.insert(key);
