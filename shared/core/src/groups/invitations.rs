@@ -97,24 +97,16 @@ pub async fn invite(
             may_invite(deps, caller, group_id).await?
         };
         let t = deps.clock.now().timestamp();
-        let existing = deps.store.get(&ikey).await?;
+        let existing = deps.store.get(ikey).await?;
         let live = existing
             .as_ref()
             .and_then(parse_invite)
             .filter(|i| i.expires_at > t);
         let (id, text, mut writes) = match live {
-            Some(inv) => refresh(deps, &ikey, group_id, &inv, &new, t),
+            Some(inv) => refresh(deps, ikey, group_id, &inv, new, t),
             None => {
                 let stale = existing.as_ref().and_then(parse_invite);
-                create(
-                    deps,
-                    caller,
-                    &phone_index,
-                    group_id,
-                    stale.as_ref(),
-                    &new,
-                    t,
-                )
+                create(deps, caller, phone_index, group_id, stale.as_ref(), new, t)
             }
         };
         // Nothing may be added to a group whose deletion has begun; a member invites only
@@ -445,7 +437,7 @@ pub async fn cancel(
         let t = deps.clock.now().timestamp();
         let listing = deps
             .store
-            .get(&gkey)
+            .get(gkey)
             .await?
             .filter(|it| it.n("expiresAt").unwrap_or(0) > t)
             .ok_or(GroupError::NotFound)?;

@@ -464,13 +464,13 @@ pub async fn update(
         let mut view = a.view();
         let mut set = Item::new();
         if let Some(name) = &changes.name {
-            set.insert("name".into(), seal(crypto, &key, "name", name));
+            set.insert("name".into(), seal(crypto, key, "name", name));
             view.group.name = name.clone();
         }
         if let Some(description) = &changes.description {
             set.insert(
                 "description".into(),
-                seal(crypto, &key, "description", description),
+                seal(crypto, key, "description", description),
             );
             view.group.description = description.clone();
         }

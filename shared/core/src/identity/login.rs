@@ -95,7 +95,6 @@ pub async fn verify_code(
 
 /// The writes of one sign-in (consume the code, create the user on first sign-in, add the
 /// client) and the credentials they grant once committed.
-
 async fn redeem(
     deps: &Deps,
     index: &str,

@@ -73,16 +73,16 @@ pub async fn verify(
     // The number belongs to another account (the new number's index, write 1, exists).
     let taken = |failed: &[usize]| failed.contains(&1);
     let moved = transact_unless(deps, taken, move || async move {
-        let pending = otp::check(deps, &code_key, &caller.user_id, code).await?;
+        let pending = otp::check(deps, code_key, &caller.user_id, code).await?;
         let new_index = pending
             .s("newPhoneIndex")
             .ok_or(Fault::Corrupt("phone change without number"))?
             .to_string();
-        let new_phone = open(deps.crypto.as_ref(), &pending, &code_key, "newPhone")?
+        let new_phone = open(deps.crypto.as_ref(), &pending, code_key, "newPhone")?
             .ok_or(Fault::Corrupt("phone change without number"))?;
         let profile = deps
             .store
-            .get(&pkey)
+            .get(pkey)
             .await?
             .ok_or(Fault::Corrupt("authenticated user has no profile"))?;
         let old_index = profile.s("phoneIndex").unwrap_or_default().to_string();
@@ -107,7 +107,7 @@ pub async fn verify(
                 set: [
                     (
                         "phone".to_string(),
-                        seal(deps.crypto.as_ref(), &pkey, "phone", &new_phone),
+                        seal(deps.crypto.as_ref(), pkey, "phone", &new_phone),
                     ),
                     ("phoneIndex".to_string(), Value::S(new_index.clone())),
                     ("version".to_string(), Value::N(profile.version() + 1)),

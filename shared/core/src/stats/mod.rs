@@ -378,7 +378,7 @@ pub async fn create(
                 access(deps, caller, group_id).await?
             };
             a.require_admin()?;
-            let (count, cond) = match deps.store.get(&ckey).await? {
+            let (count, cond) = match deps.store.get(ckey).await? {
                 Some(c) => (c.n("count").unwrap_or(0), Cond::VersionIs(c.version())),
                 None => (0, Cond::NotExists),
             };
@@ -393,7 +393,7 @@ pub async fn create(
             };
             let mut writes = vec![
                 Write::Put {
-                    item: stat_item(deps, group_id, &stat)?,
+                    item: stat_item(deps, group_id, stat)?,
                     cond: Cond::NotExists,
                 },
                 Write::Update {
@@ -407,7 +407,7 @@ pub async fn create(
                     remove: vec![],
                     cond,
                 },
-                history::entry_write(deps, group_id, &stat),
+                history::entry_write(deps, group_id, stat),
             ];
             writes.extend(writes_hold(&a, caller));
             Ok::<_, StatError>(Step::Commit(writes, ()))
