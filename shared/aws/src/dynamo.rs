@@ -15,7 +15,7 @@ use crate::dynamo_codec::{
 };
 
 /// The name of the one secondary index.
-pub const GSI1: &str = "GSI1";
+pub use statx_core::ports::store::GSI1;
 
 /// DynamoDB-backed `ItemStore`. Reads are strongly consistent (except on the GSI, where
 /// DynamoDB offers only eventual consistency).

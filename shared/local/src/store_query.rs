@@ -15,7 +15,7 @@ use crate::codec::{decode_item, partition_prefix};
 use crate::store::{db_err, GSI1, ITEMS};
 
 /// The only secondary index.
-pub(crate) const GSI1_NAME: &str = "GSI1";
+pub(crate) use statx_core::ports::store::GSI1 as GSI1_NAME;
 
 /// A validated query: which table, which key range, which way.
 #[derive(Debug, Clone, PartialEq, Eq)]

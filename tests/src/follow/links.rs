@@ -140,7 +140,7 @@ pub async fn follow_flow_end_to_end(app: &TestApp) {
     assert_no_trace(app, &gid, &[&admin, &fan], &[]).await;
     let h = app.deps.crypto.blind_index("follow-link", token.as_bytes());
     assert!(
-        !exists(app, &statx_core::follow::links::link_key(&h)).await,
+        !exists(app, &statx_core::store::keys::link(&h)).await,
         "orphan link"
     );
     expect_error(

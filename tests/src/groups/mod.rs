@@ -267,7 +267,7 @@ pub async fn assert_no_trace(app: &TestApp, gid: &str, users: &[&User], invited:
             "orphan mute flag"
         );
         assert!(
-            !exists(app, &statx_core::follow::blocked_key(&u.id, gid)).await,
+            !exists(app, &keys::blocked(&u.id, gid)).await,
             "orphan block marker"
         );
     }

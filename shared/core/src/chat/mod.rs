@@ -14,17 +14,16 @@ use std::collections::HashMap;
 
 use crate::domain::ids;
 use crate::domain::time::rfc3339;
-use crate::follow::{follower_key, parse_follower};
+use crate::follow::parse_follower;
 use crate::groups::members::{display_names, parse_target, DEFAULT_DISPLAY_NAME};
 use crate::groups::{access, reader_access, Access, GroupError, Role, KIND_PUBLIC};
 use crate::identity::session::Caller;
 use crate::ports::random::RandomExt;
 use crate::ports::store::{item, SK};
-use crate::ports::{Cond, Item, ItemExt, Key, Query, StoreError, Value, Write};
+use crate::ports::{Cond, Item, ItemExt, Key, Query, Value, Write};
 use crate::store::batch::batch_get_all;
 use crate::store::keys;
-use crate::store::retry::backoff;
-use crate::store::retry::ATTEMPTS as MAX_ATTEMPTS;
+use crate::store::retry::{transact, Step};
 use crate::store::sealed::{open, seal};
 use crate::Deps;
 use crate::Fault;
@@ -35,14 +34,6 @@ pub const MAIN: &str = "main";
 pub const TEXT_MAX: usize = 4000;
 /// Shown for an author who has left the group.
 pub const FORMER: &str = "Former member";
-
-pub fn thread_key(group_id: &str, follower_id: &str) -> Key {
-    Key::new(keys::group_pk(group_id), format!("THREAD#{follower_id}"))
-}
-
-pub fn prefix(thread: &str) -> String {
-    format!("CHAT#{thread}#")
-}
 
 /// A message as a reader sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,7 +98,12 @@ async fn authorize(
             if a.group.kind != KIND_PUBLIC || !ids::is_token(fid, 16) {
                 return Err(GroupError::NotFound);
             }
-            if deps.store.get(&thread_key(group_id, fid)).await?.is_none() {
+            if deps
+                .store
+                .get(&keys::thread(group_id, fid))
+                .await?
+                .is_none()
+            {
                 return Err(GroupError::NotFound);
             }
             Ok((a, fid.to_string()))
@@ -126,7 +122,7 @@ async fn names(
     let mut follower_keys = Vec::new();
     for m in msgs {
         if m.author_role == Role::Follower.as_str() {
-            follower_keys.push(follower_key(group_id, &m.author_member_id));
+            follower_keys.push(keys::follower(group_id, &m.author_member_id));
         } else {
             member_keys.push(keys::group_member(group_id, &m.author_member_id));
         }
@@ -168,7 +164,7 @@ pub async fn list(
         .store
         .query(
             &Query::new(keys::group_pk(group_id))
-                .prefix(prefix(&tid))
+                .prefix(keys::chat_prefix(&tid))
                 .descending()
                 .limit(limit)
                 .cursor(cursor),
@@ -205,7 +201,7 @@ pub async fn post(
     thread: Option<&str>,
     text: &str,
 ) -> Result<Message, GroupError> {
-    for attempt in 0..MAX_ATTEMPTS {
+    let (tid, message) = transact(deps, move || async move {
         let (a, tid) = authorize(deps, caller, group_id, thread).await?;
         let now = deps.clock.now();
         let sent_at = rfc3339(now);
@@ -213,7 +209,7 @@ pub async fn post(
             keys::group_pk(group_id),
             format!(
                 "{}{:013}#{}",
-                prefix(&tid),
+                keys::chat_prefix(&tid),
                 now.timestamp_millis(),
                 deps.random.token(5)
             ),
@@ -246,7 +242,7 @@ pub async fn post(
         }
         let author = match a.me.role {
             Role::Follower => {
-                let f = deps.store.get(&follower_key(group_id, &tid)).await?;
+                let f = deps.store.get(&keys::follower(group_id, &tid)).await?;
                 f.and_then(|f| f.s("pseudonym").map(str::to_string))
                     .unwrap_or_default()
             }
@@ -265,31 +261,27 @@ pub async fn post(
                     .unwrap_or_else(|| DEFAULT_DISPLAY_NAME.to_string())
             }
         };
-        match deps.store.transact(writes).await {
-            Ok(()) => {
-                tracing::info!(
-                    thread = if tid == MAIN { "main" } else { "follower" },
-                    "message posted"
-                );
-                return Ok(Message {
-                    id: message_id(&key),
-                    text: text.to_string(),
-                    sent_at,
-                    author,
-                    author_role: a.me.role.as_str().into(),
-                    mine: true,
-                });
-            }
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(Fault::Contention.into())
+        let message = Message {
+            id: message_id(&key),
+            text: text.to_string(),
+            sent_at,
+            author,
+            author_role: a.me.role.as_str().into(),
+            mine: true,
+        };
+        Ok::<_, GroupError>(Step::Commit(writes, (tid, message)))
+    })
+    .await?;
+    tracing::info!(
+        thread = if tid == MAIN { "main" } else { "follower" },
+        "message posted"
+    );
+    Ok(message)
 }
 
 /// Create or touch the thread summary, conditional on its version.
 async fn thread_write(deps: &Deps, group_id: &str, fid: &str, at: &str) -> Result<Write, Fault> {
-    let key = thread_key(group_id, fid);
+    let key = keys::thread(group_id, fid);
     let (version, cond) = match deps.store.get(&key).await? {
         Some(t) => (t.version(), Cond::VersionIs(t.version())),
         None => (0, Cond::NotExists),
@@ -332,7 +324,7 @@ pub async fn threads(
     let page = crate::store::batch::page_of(
         deps,
         crate::store::keys::group_pk(group_id),
-        "THREAD#",
+        keys::THREAD_PREFIX,
         limit,
         cursor,
     )
@@ -341,14 +333,14 @@ pub async fn threads(
         .items
         .iter()
         .filter_map(|it| {
-            let id = it.s(SK)?.strip_prefix("THREAD#")?.to_string();
+            let id = it.s(SK)?.strip_prefix(keys::THREAD_PREFIX)?.to_string();
             Some((id, it.s("lastMessageAt").unwrap_or_default().to_string()))
         })
         .collect();
     let followers = batch_get_all(
         deps,
         ids.iter()
-            .map(|(id, _)| follower_key(group_id, id))
+            .map(|(id, _)| keys::follower(group_id, id))
             .collect(),
     )
     .await?;
@@ -356,7 +348,7 @@ pub async fn threads(
         .into_iter()
         .map(|(id, last)| Thread {
             pseudonym: followers
-                .get(&follower_key(group_id, &id))
+                .get(&keys::follower(group_id, &id))
                 .and_then(|f| f.s("pseudonym").map(str::to_string))
                 .unwrap_or_else(|| "Former follower".to_string()),
             id,

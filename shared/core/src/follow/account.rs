@@ -8,15 +8,15 @@
 
 use serde_json::{json, Value};
 
-use crate::chat::{self, thread_key, MAIN};
-use crate::follow::{blocked_key, drop_follower, follower_key, parse_follower};
-use crate::groups::{parse_membership, Membership, Role};
+use crate::chat::{self, MAIN};
+use crate::follow::{drop_follower, parse_follower};
+use crate::groups::{Membership, Role};
 use crate::identity::parts::{AccountPart, PartFuture};
 use crate::identity::session::Caller;
 use crate::ports::store::{key_of, SK};
 use crate::ports::{Cond, Item, ItemExt, Key, Query, Write};
 use crate::store::keys;
-use crate::store::sweep::transact_retrying;
+use crate::store::retry::transact_blind;
 use crate::Deps;
 use crate::Fault;
 
@@ -35,36 +35,8 @@ fn erase_part<'a>(deps: &'a Deps, caller: &'a Caller) -> PartFuture<'a> {
 }
 
 /// Every item of `pk` under `prefix` (all pages).
-async fn all(deps: &Deps, pk: String, prefix: String) -> Result<Vec<Item>, Fault> {
-    let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = deps
-            .store
-            .query(
-                &Query::new(pk.clone())
-                    .prefix(prefix.clone())
-                    .limit(100)
-                    .cursor(cursor),
-            )
-            .await?;
-        out.extend(page.items);
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => return Ok(out),
-        }
-    }
-}
-
-async fn memberships(deps: &Deps, caller: &Caller) -> Result<Vec<Membership>, Fault> {
-    all(deps, format!("USER#{}", caller.user_id), "GROUP#".into())
-        .await?
-        .iter()
-        .filter_map(|it| {
-            let gid = it.s(SK)?.strip_prefix("GROUP#")?.to_string();
-            Some(parse_membership(&gid, it))
-        })
-        .collect()
+async fn all(deps: &Deps, pk: String, prefix: &str) -> Result<Vec<Item>, Fault> {
+    crate::store::batch::all(deps, Query::new(pk).prefix(prefix).limit(100)).await
 }
 
 /// The thread a membership writes to: the group chat, or the follower's own thread.
@@ -76,8 +48,8 @@ async fn threads_of(deps: &Deps, m: &Membership) -> Result<Vec<String>, Fault> {
     }
     let mut threads = vec![MAIN.to_string()];
     if m.role == Role::Admin {
-        for it in all(deps, keys::group_pk(&m.group_id), "THREAD#".into()).await? {
-            if let Some(fid) = it.s(SK).and_then(|s| s.strip_prefix("THREAD#")) {
+        for it in all(deps, keys::group_pk(&m.group_id), keys::THREAD_PREFIX).await? {
+            if let Some(fid) = it.s(SK).and_then(|s| s.strip_prefix(keys::THREAD_PREFIX)) {
                 threads.push(fid.to_string());
             }
         }
@@ -92,7 +64,7 @@ async fn own_messages(
     group_id: &str,
     thread: &str,
 ) -> Result<Vec<chat::Stored>, Fault> {
-    let items = all(deps, keys::group_pk(group_id), chat::prefix(thread)).await?;
+    let items = all(deps, keys::group_pk(group_id), &keys::chat_prefix(thread)).await?;
     let mut out = Vec::new();
     for it in &items {
         if it.s("authorId") == Some(caller.user_id.as_str()) {
@@ -105,11 +77,11 @@ async fn own_messages(
 pub async fn export(deps: &Deps, caller: &Caller) -> Result<Value, Fault> {
     let mut follows = Vec::new();
     let mut messages = Vec::new();
-    for m in memberships(deps, caller).await? {
+    for m in crate::groups::memberships_of(deps, &caller.user_id).await? {
         if m.role == Role::Follower {
             let f = deps
                 .store
-                .get(&follower_key(&m.group_id, &m.member_id))
+                .get(&keys::follower(&m.group_id, &m.member_id))
                 .await?;
             follows.push(json!({
                 "groupId": m.group_id,
@@ -129,7 +101,7 @@ pub async fn export(deps: &Deps, caller: &Caller) -> Result<Value, Fault> {
             }
         }
     }
-    let mutes: Vec<Value> = all(deps, format!("USER#{}", caller.user_id), "MUTE#".into())
+    let mutes: Vec<Value> = all(deps, keys::user_pk(&caller.user_id), keys::MUTE_PREFIX)
         .await?
         .iter()
         .map(|it| json!({"groupId": it.s("groupId"), "muted": it.bool("muted")}))
@@ -148,22 +120,22 @@ fn delete(key: Key) -> Write {
 async fn delete_all(deps: &Deps, keys: Vec<Key>) -> Result<usize, Fault> {
     let n = keys.len();
     for chunk in keys.chunks(25) {
-        transact_retrying(deps, chunk.iter().cloned().map(delete).collect()).await?;
+        transact_blind(deps, chunk.iter().cloned().map(delete).collect()).await?;
     }
     Ok(n)
 }
 
 /// A follower thread and its summary.
 async fn delete_thread(deps: &Deps, group_id: &str, fid: &str) -> Result<usize, Fault> {
-    let items = all(deps, keys::group_pk(group_id), chat::prefix(fid)).await?;
+    let items = all(deps, keys::group_pk(group_id), &keys::chat_prefix(fid)).await?;
     let mut doomed: Vec<Key> = items.iter().filter_map(key_of).collect();
-    doomed.push(thread_key(group_id, fid));
+    doomed.push(keys::thread(group_id, fid));
     delete_all(deps, doomed).await
 }
 
 pub async fn erase(deps: &Deps, caller: &Caller) -> Result<Value, Fault> {
     let (mut messages, mut unfollowed, mut blocks) = (0, 0, 0);
-    for m in memberships(deps, caller).await? {
+    for m in crate::groups::memberships_of(deps, &caller.user_id).await? {
         if m.role == Role::Follower {
             messages += delete_thread(deps, &m.group_id, &m.member_id).await?;
             if drop_follower(deps, &m.group_id, &m.member_id).await? {
@@ -176,23 +148,23 @@ pub async fn erase(deps: &Deps, caller: &Caller) -> Result<Value, Fault> {
             }
         }
     }
-    for it in all(deps, format!("USER#{}", caller.user_id), "BLOCKED#".into()).await? {
-        let Some(gid) = it.s(SK).and_then(|s| s.strip_prefix("BLOCKED#")) else {
+    for it in all(deps, keys::user_pk(&caller.user_id), keys::BLOCKED_PREFIX).await? {
+        let Some(gid) = it.s(SK).and_then(|s| s.strip_prefix(keys::BLOCKED_PREFIX)) else {
             continue;
         };
-        let mut doomed = vec![blocked_key(&caller.user_id, gid)];
+        let mut doomed = vec![keys::blocked(&caller.user_id, gid)];
         if let Some(fid) = it.s("followerId") {
             messages += delete_thread(deps, gid, fid).await?;
-            if let Some(f) = deps.store.get(&follower_key(gid, fid)).await? {
+            if let Some(f) = deps.store.get(&keys::follower(gid, fid)).await? {
                 let f = parse_follower(&f)?;
-                doomed.push(crate::follow::pseudonym_key(gid, &f.pseudonym));
+                doomed.push(keys::pseudonym(gid, &f.pseudonym));
             }
-            doomed.push(follower_key(gid, fid));
+            doomed.push(keys::follower(gid, fid));
         }
         delete_all(deps, doomed).await?;
         blocks += 1;
     }
-    let mutes: Vec<Key> = all(deps, format!("USER#{}", caller.user_id), "MUTE#".into())
+    let mutes: Vec<Key> = all(deps, keys::user_pk(&caller.user_id), keys::MUTE_PREFIX)
         .await?
         .iter()
         .filter_map(key_of)

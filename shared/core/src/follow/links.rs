@@ -12,10 +12,9 @@ use crate::groups::{access, GroupError, KIND_PUBLIC};
 use crate::identity::session::Caller;
 use crate::ports::random::RandomExt;
 use crate::ports::store::{item, SK, TTL};
-use crate::ports::{Cond, Item, ItemExt, Key, StoreError, Value, Write};
+use crate::ports::{Cond, Item, ItemExt, StoreError, Value, Write};
 use crate::store::keys;
-use crate::store::retry::backoff;
-use crate::store::retry::ATTEMPTS as MAX_ATTEMPTS;
+use crate::store::retry::{transact, Step};
 use crate::Deps;
 use crate::Fault;
 
@@ -25,14 +24,6 @@ pub const KIND_LINK: &str = "follow-link";
 pub const TOKEN_BYTES: usize = 32;
 /// Live links per group.
 pub const MAX_LINKS: usize = 100;
-
-pub fn link_key(hash: &str) -> Key {
-    Key::new(format!("LINK#{hash}"), "LINK")
-}
-
-pub fn group_link_key(group_id: &str, link_id: &str) -> Key {
-    Key::new(keys::group_pk(group_id), format!("LINK#{link_id}"))
-}
 
 /// A link as its lookup item holds it.
 #[derive(Debug, Clone)]
@@ -74,7 +65,7 @@ pub(crate) async fn usable(deps: &Deps, token: &str) -> Result<Link, GroupError>
     let h = hash(deps, token);
     let it = deps
         .store
-        .get(&link_key(&h))
+        .get(&keys::link(&h))
         .await?
         .ok_or(GroupError::NotFound)?;
     let link = parse(&h, &it).ok_or(GroupError::NotFound)?;
@@ -88,7 +79,7 @@ pub(crate) async fn usable(deps: &Deps, token: &str) -> Result<Link, GroupError>
 /// Count one use of the link, conditional on the version read (so `maxUses` holds).
 pub(crate) fn use_write(link: &Link) -> Write {
     Write::Update {
-        key: link_key(&link.hash),
+        key: keys::link(&link.hash),
         set: [
             ("uses".to_string(), Value::N(link.uses + 1)),
             ("version".to_string(), Value::N(link.version + 1)),
@@ -137,7 +128,7 @@ pub async fn create(
         version: 1,
     };
     let mut lookup = item(
-        &link_key(&link.hash),
+        &keys::link(&link.hash),
         [
             ("linkId", Value::S(link.id.clone())),
             ("groupId", Value::S(group_id.to_string())),
@@ -147,7 +138,7 @@ pub async fn create(
         ],
     );
     let mut listing = item(
-        &group_link_key(group_id, &link.id),
+        &keys::group_link(group_id, &link.id),
         [
             ("hash", Value::S(link.hash.clone())),
             ("createdAt", Value::S(link.created_at.clone())),
@@ -200,7 +191,7 @@ pub async fn list(
     let page = crate::store::batch::page_of(
         deps,
         crate::store::keys::group_pk(group_id),
-        "LINK#",
+        keys::LINK_PREFIX,
         limit,
         cursor,
     )
@@ -210,18 +201,18 @@ pub async fn list(
         .items
         .iter()
         .filter_map(|it| {
-            let id = it.s(SK)?.strip_prefix("LINK#")?.to_string();
+            let id = it.s(SK)?.strip_prefix(keys::LINK_PREFIX)?.to_string();
             Some((id, it.s("hash")?.to_string(), it))
         })
         .collect();
     let lookups = crate::store::batch::batch_get_all(
         deps,
-        hashes.iter().map(|(_, h, _)| link_key(h)).collect(),
+        hashes.iter().map(|(_, h, _)| keys::link(h)).collect(),
     )
     .await?;
     for (id, h, it) in hashes {
         let uses = lookups
-            .get(&link_key(&h))
+            .get(&keys::link(&h))
             .and_then(|l| l.n("uses"))
             .unwrap_or(0);
         out.push(Link {
@@ -245,13 +236,13 @@ pub async fn revoke(
     group_id: &str,
     link_id: &str,
 ) -> Result<(), GroupError> {
-    for attempt in 0..MAX_ATTEMPTS {
+    transact(deps, move || async move {
         let a = access(deps, caller, group_id).await?;
         a.require_admin()?;
         if !ids::is_token(link_id, 16) {
             return Err(GroupError::NotFound);
         }
-        let lkey = group_link_key(group_id, link_id);
+        let lkey = keys::group_link(group_id, link_id);
         let it = deps.store.get(&lkey).await?.ok_or(GroupError::NotFound)?;
         let h = it.s("hash").ok_or(Fault::Corrupt("link without hash"))?;
         let writes = vec![
@@ -260,19 +251,14 @@ pub async fn revoke(
                 cond: Cond::Exists,
             },
             Write::Delete {
-                key: link_key(h),
+                key: keys::link(h),
                 cond: Cond::None,
             },
             a.still_holds(caller),
         ];
-        match deps.store.transact(writes).await {
-            Ok(()) => {
-                tracing::info!("follow link revoked");
-                return Ok(());
-            }
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(Fault::Contention.into())
+        Ok::<_, GroupError>(Step::Commit(writes, ()))
+    })
+    .await?;
+    tracing::info!("follow link revoked");
+    Ok(())
 }

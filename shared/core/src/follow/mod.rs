@@ -31,29 +31,12 @@ use crate::groups::{
 };
 use crate::identity::session::Caller;
 use crate::ports::store::{item, SK};
-use crate::ports::{Cond, Item, ItemExt, Key, StoreError, Value, Write};
+use crate::ports::{Cond, Item, ItemExt, Value, Write};
 use crate::store::batch::find;
 use crate::store::keys;
-use crate::store::retry::backoff;
-use crate::store::retry::ATTEMPTS as MAX_ATTEMPTS;
+use crate::store::retry::{transact, Step};
 use crate::Deps;
 use crate::Fault;
-
-pub fn follower_key(group_id: &str, follower_id: &str) -> Key {
-    Key::new(keys::group_pk(group_id), format!("FOLLOWER#{follower_id}"))
-}
-
-pub fn pseudonym_key(group_id: &str, pseudonym: &str) -> Key {
-    Key::new(keys::group_pk(group_id), format!("PSEUDONYM#{pseudonym}"))
-}
-
-pub fn count_key(group_id: &str) -> Key {
-    Key::new(keys::group_pk(group_id), "FOLLOWERS")
-}
-
-pub fn blocked_key(user_id: &str, group_id: &str) -> Key {
-    Key::new(format!("USER#{user_id}"), format!("BLOCKED#{group_id}"))
-}
 
 fn mac(secret: &[u8], label: &str, user_id: &str) -> Vec<u8> {
     let mut m = Hmac::<Sha256>::new_from_slice(secret).expect("any key length");
@@ -89,7 +72,7 @@ pub(crate) fn parse_follower(it: &Item) -> Result<Follower, Fault> {
     Ok(Follower {
         id: it
             .s(SK)
-            .and_then(|s| s.strip_prefix("FOLLOWER#"))
+            .and_then(|s| s.strip_prefix(keys::FOLLOWER_PREFIX))
             .ok_or(Fault::Corrupt("follower key"))?
             .to_string(),
         user_id: it
@@ -107,7 +90,7 @@ pub(crate) fn parse_follower(it: &Item) -> Result<Follower, Fault> {
 pub async fn count(deps: &Deps, group_id: &str) -> Result<i64, Fault> {
     Ok(deps
         .store
-        .get(&count_key(group_id))
+        .get(&keys::follower_count(group_id))
         .await?
         .and_then(|c| c.n("count"))
         .unwrap_or(0))
@@ -115,7 +98,7 @@ pub async fn count(deps: &Deps, group_id: &str) -> Result<i64, Fault> {
 
 /// The write moving the follower count by `delta`, conditional on the version read.
 async fn count_write(deps: &Deps, group_id: &str, delta: i64) -> Result<Write, Fault> {
-    let key = count_key(group_id);
+    let key = keys::follower_count(group_id);
     let (n, version, cond) = match deps.store.get(&key).await? {
         Some(c) => (
             c.n("count").unwrap_or(0),
@@ -176,7 +159,7 @@ async fn follow_state(
         return Err(GroupError::NotFound);
     }
     let fid = follower_id(&secret(deps, group_id, &meta)?, &caller.user_id);
-    let fitem = deps.store.get(&follower_key(group_id, &fid)).await?;
+    let fitem = deps.store.get(&keys::follower(group_id, &fid)).await?;
     let follower = fitem.as_ref().map(parse_follower).transpose()?;
     Ok((meta, find(&items, &mkey).cloned(), follower))
 }
@@ -185,18 +168,19 @@ async fn follow_state(
 /// view). The link's use, the follower, the user's index, the pseudonym and the count are one
 /// transaction conditional on the link's version, so `maxUses` holds under any concurrency.
 pub async fn follow(deps: &Deps, caller: &Caller, token: &str) -> Result<GroupView, GroupError> {
-    for attempt in 0..MAX_ATTEMPTS {
+    let (view, followed) = transact(deps, move || async move {
         let link = links::usable(deps, token).await?;
         let gid = link.group_id.clone();
         let (meta, index, fitem) = follow_state(deps, caller, &gid).await?;
         let group = parse_meta(deps, &gid, &meta)?;
         if let Some(index) = index {
             let me = parse_membership(&gid, &index)?;
-            return Ok(GroupView {
+            let view = GroupView {
                 group,
                 role: me.role,
                 member_id: me.member_id,
-            });
+            };
+            return Ok(Step::Done((view, false)));
         }
         if fitem.is_some() {
             // Blocked (a follower always has an index entry).
@@ -217,7 +201,7 @@ pub async fn follow(deps: &Deps, caller: &Caller, token: &str) -> Result<GroupVi
             },
             Write::Put {
                 item: item(
-                    &follower_key(&gid, &fid),
+                    &keys::follower(&gid, &fid),
                     [
                         ("userId", Value::S(caller.user_id.clone())),
                         ("pseudonym", Value::S(pseudonym.clone())),
@@ -242,7 +226,7 @@ pub async fn follow(deps: &Deps, caller: &Caller, token: &str) -> Result<GroupVi
             },
             Write::Put {
                 item: item(
-                    &pseudonym_key(&gid, &pseudonym),
+                    &keys::pseudonym(&gid, &pseudonym),
                     [("followerId", Value::S(fid.clone()))],
                 ),
                 // Two new followers racing for one pseudonym: one retries with a longer one.
@@ -250,20 +234,18 @@ pub async fn follow(deps: &Deps, caller: &Caller, token: &str) -> Result<GroupVi
             },
             count_write(deps, &gid, 1).await?,
         ];
-        match deps.store.transact(writes).await {
-            Ok(()) => {
-                tracing::info!("group followed");
-                return Ok(GroupView {
-                    group,
-                    role: Role::Follower,
-                    member_id: fid,
-                });
-            }
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
+        let view = GroupView {
+            group,
+            role: Role::Follower,
+            member_id: fid,
+        };
+        Ok::<_, GroupError>(Step::Commit(writes, (view, true)))
+    })
+    .await?;
+    if followed {
+        tracing::info!("group followed");
     }
-    Err(Fault::Contention.into())
+    Ok(view)
 }
 
 /// The shortest pseudonym not held by another follower of the group, and whether the
@@ -276,7 +258,7 @@ async fn free_pseudonym(
     fid: &str,
 ) -> Result<(String, bool), Fault> {
     for p in pseudonyms(secret, user_id) {
-        match deps.store.get(&pseudonym_key(group_id, &p)).await? {
+        match deps.store.get(&keys::pseudonym(group_id, &p)).await? {
             Some(r) if r.s("followerId") != Some(fid) => continue,
             Some(_) => return Ok((p, true)),
             None => return Ok((p, false)),
@@ -297,7 +279,7 @@ async fn mine(
     }
     let it = deps
         .store
-        .get(&follower_key(group_id, &a.me.member_id))
+        .get(&keys::follower(group_id, &a.me.member_id))
         .await?
         .ok_or(GroupError::NotFound)?;
     Ok((a, parse_follower(&it)?))
@@ -306,20 +288,15 @@ async fn mine(
 /// Stop following: the follower, the index, the pseudonym and the user's mute go; the chat
 /// thread stays (it resumes if they follow again).
 pub async fn unfollow(deps: &Deps, caller: &Caller, group_id: &str) -> Result<(), GroupError> {
-    for attempt in 0..MAX_ATTEMPTS {
+    transact(deps, move || async move {
         let (_, f) = mine(deps, caller, group_id).await?;
         let mut writes = removal(group_id, &f);
         writes.push(count_write(deps, group_id, -1).await?);
-        match deps.store.transact(writes).await {
-            Ok(()) => {
-                tracing::info!("group unfollowed");
-                return Ok(());
-            }
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(Fault::Contention.into())
+        Ok::<_, GroupError>(Step::Commit(writes, ()))
+    })
+    .await?;
+    tracing::info!("group unfollowed");
+    Ok(())
 }
 
 /// Remove an active follower (account deletion). False when there was none to remove.
@@ -328,30 +305,30 @@ pub(crate) async fn drop_follower(
     group_id: &str,
     follower_id: &str,
 ) -> Result<bool, Fault> {
-    for attempt in 0..MAX_ATTEMPTS {
-        let Some(it) = deps.store.get(&follower_key(group_id, follower_id)).await? else {
-            return Ok(false);
+    transact(deps, move || async move {
+        let Some(it) = deps
+            .store
+            .get(&keys::follower(group_id, follower_id))
+            .await?
+        else {
+            return Ok(Step::Done(false));
         };
         let f = parse_follower(&it)?;
         if f.blocked {
-            return Ok(false);
+            return Ok(Step::Done(false));
         }
         let mut writes = removal(group_id, &f);
         writes.push(count_write(deps, group_id, -1).await?);
-        match deps.store.transact(writes).await {
-            Ok(()) => return Ok(true),
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(Fault::Contention)
+        Ok::<_, Fault>(Step::Commit(writes, true))
+    })
+    .await
 }
 
 /// The writes removing an active follower entirely (not the count).
 pub(crate) fn removal(group_id: &str, f: &Follower) -> Vec<Write> {
     vec![
         Write::Delete {
-            key: follower_key(group_id, &f.id),
+            key: keys::follower(group_id, &f.id),
             cond: Cond::VersionIs(f.version),
         },
         Write::Delete {
@@ -359,7 +336,7 @@ pub(crate) fn removal(group_id: &str, f: &Follower) -> Vec<Write> {
             cond: Cond::VersionIs(f.version),
         },
         Write::Delete {
-            key: pseudonym_key(group_id, &f.pseudonym),
+            key: keys::pseudonym(group_id, &f.pseudonym),
             cond: Cond::None,
         },
         Write::Delete {
@@ -381,7 +358,7 @@ pub async fn list(
     let page = crate::store::batch::page_of(
         deps,
         crate::store::keys::group_pk(group_id),
-        "FOLLOWER#",
+        keys::FOLLOWER_PREFIX,
         limit,
         cursor,
     )
@@ -408,7 +385,7 @@ async fn target(
     }
     let it = deps
         .store
-        .get(&follower_key(group_id, follower_id))
+        .get(&keys::follower(group_id, follower_id))
         .await?
         .ok_or(GroupError::NotFound)?;
     Ok((a, parse_follower(&it)?))
@@ -422,14 +399,14 @@ pub async fn block(
     group_id: &str,
     follower_id: &str,
 ) -> Result<Follower, GroupError> {
-    for attempt in 0..MAX_ATTEMPTS {
+    let (f, changed) = transact(deps, move || async move {
         let (a, mut f) = target(deps, caller, group_id, follower_id).await?;
         if f.blocked {
-            return Ok(f);
+            return Ok(Step::Done((f, false)));
         }
         let writes = vec![
             Write::Update {
-                key: follower_key(group_id, &f.id),
+                key: keys::follower(group_id, &f.id),
                 set: [
                     ("blocked".to_string(), Value::Bool(true)),
                     ("version".to_string(), Value::N(f.version + 1)),
@@ -449,7 +426,7 @@ pub async fn block(
             },
             Write::Put {
                 item: item(
-                    &blocked_key(&f.user_id, group_id),
+                    &keys::blocked(&f.user_id, group_id),
                     [("followerId", Value::S(f.id.clone()))],
                 ),
                 cond: Cond::None,
@@ -457,18 +434,15 @@ pub async fn block(
             count_write(deps, group_id, -1).await?,
             a.still_holds(caller),
         ];
-        match deps.store.transact(writes).await {
-            Ok(()) => {
-                tracing::info!("follower blocked");
-                f.blocked = true;
-                f.version += 1;
-                return Ok(f);
-            }
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
+        f.blocked = true;
+        f.version += 1;
+        Ok::<_, GroupError>(Step::Commit(writes, (f, true)))
+    })
+    .await?;
+    if changed {
+        tracing::info!("follower blocked");
     }
-    Err(Fault::Contention.into())
+    Ok(f)
 }
 
 /// Admins only: lift a block. The entry goes; the user may follow again through a link.
@@ -479,37 +453,34 @@ pub async fn unblock(
     group_id: &str,
     follower_id: &str,
 ) -> Result<Follower, GroupError> {
-    for attempt in 0..MAX_ATTEMPTS {
+    let (f, changed) = transact(deps, move || async move {
         let (a, mut f) = target(deps, caller, group_id, follower_id).await?;
         if !f.blocked {
-            return Ok(f);
+            return Ok(Step::Done((f, false)));
         }
         let writes = vec![
             Write::Delete {
-                key: follower_key(group_id, &f.id),
+                key: keys::follower(group_id, &f.id),
                 cond: Cond::VersionIs(f.version),
             },
             Write::Delete {
-                key: pseudonym_key(group_id, &f.pseudonym),
+                key: keys::pseudonym(group_id, &f.pseudonym),
                 cond: Cond::None,
             },
             Write::Delete {
-                key: blocked_key(&f.user_id, group_id),
+                key: keys::blocked(&f.user_id, group_id),
                 cond: Cond::None,
             },
             a.still_holds(caller),
         ];
-        match deps.store.transact(writes).await {
-            Ok(()) => {
-                tracing::info!("follower unblocked");
-                f.blocked = false;
-                return Ok(f);
-            }
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
+        f.blocked = false;
+        Ok::<_, GroupError>(Step::Commit(writes, (f, true)))
+    })
+    .await?;
+    if changed {
+        tracing::info!("follower unblocked");
     }
-    Err(Fault::Contention.into())
+    Ok(f)
 }
 
 #[cfg(test)]

@@ -12,16 +12,14 @@ use serde_json::{json, Value};
 use crate::groups::inbox;
 use crate::groups::invitations::{listing, parse_invite};
 use crate::groups::members::{parse_target, removal_writes};
-use crate::groups::{parse_membership, parse_meta, Membership, Role};
+use crate::groups::{parse_membership, parse_meta, Role};
 use crate::identity::parts::{AccountPart, PartFuture};
 use crate::identity::session::Caller;
-use crate::ports::store::SK;
-use crate::ports::{Cond, ItemExt, Query, StoreError, Write};
+use crate::ports::{Cond, Write};
 use crate::store::batch::batch_get_all;
 use crate::store::batch::find;
 use crate::store::keys;
-use crate::store::retry::backoff;
-use crate::store::retry::ATTEMPTS as MAX_ATTEMPTS;
+use crate::store::retry::{transact, Step};
 use crate::store::sweep;
 use crate::Deps;
 use crate::Fault;
@@ -38,32 +36,6 @@ fn export_part<'a>(deps: &'a Deps, caller: &'a Caller) -> PartFuture<'a> {
 
 fn erase_part<'a>(deps: &'a Deps, caller: &'a Caller) -> PartFuture<'a> {
     Box::pin(erase(deps, caller))
-}
-
-/// Every membership of the caller (all pages of the index).
-async fn memberships(deps: &Deps, caller: &Caller) -> Result<Vec<Membership>, Fault> {
-    let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = deps
-            .store
-            .query(
-                &Query::new(format!("USER#{}", caller.user_id))
-                    .prefix("GROUP#")
-                    .limit(100)
-                    .cursor(cursor),
-            )
-            .await?;
-        for it in &page.items {
-            if let Some(group_id) = it.s(SK).and_then(|sk| sk.strip_prefix("GROUP#")) {
-                out.push(parse_membership(group_id, it)?);
-            }
-        }
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => return Ok(out),
-        }
-    }
 }
 
 /// Every live invitation of `group_id` (all pages).
@@ -84,7 +56,7 @@ async fn all_sent(
 }
 
 pub async fn export(deps: &Deps, caller: &Caller) -> Result<Value, Fault> {
-    let ms = memberships(deps, caller).await?;
+    let ms = crate::groups::memberships_of(deps, &caller.user_id).await?;
     let metas = batch_get_all(
         deps,
         ms.iter().map(|m| keys::group_meta(&m.group_id)).collect(),
@@ -161,7 +133,7 @@ enum Outcome {
 
 pub async fn erase(deps: &Deps, caller: &Caller) -> Result<Value, Fault> {
     let (mut deleted, mut left, mut withdrawn) = (0, 0, 0);
-    for m in memberships(deps, caller).await? {
+    for m in crate::groups::memberships_of(deps, &caller.user_id).await? {
         if m.role == Role::Follower {
             continue; // `follow_account` unfollows
         }
@@ -185,17 +157,17 @@ pub async fn erase(deps: &Deps, caller: &Caller) -> Result<Value, Fault> {
 }
 
 async fn leave_or_delete(deps: &Deps, caller: &Caller, group_id: &str) -> Result<Outcome, Fault> {
-    let mkey = keys::membership(&caller.user_id, group_id);
-    let gkey = keys::group_meta(group_id);
-    for attempt in 0..MAX_ATTEMPTS {
+    let mkey = &keys::membership(&caller.user_id, group_id);
+    let gkey = &keys::group_meta(group_id);
+    let (outcome, sweep_after) = transact(deps, move || async move {
         let items = deps.store.batch_get(&[mkey.clone(), gkey.clone()]).await?;
-        let Some(index) = find(&items, &mkey) else {
-            return Ok(Outcome::Gone);
+        let Some(index) = find(&items, mkey) else {
+            return Ok(Step::Done((Outcome::Gone, false)));
         };
         let me = parse_membership(group_id, index)?;
-        let Some(meta) = find(&items, &gkey) else {
+        let Some(meta) = find(&items, gkey) else {
             sweep::sweep(deps, group_id).await?;
-            return Ok(Outcome::Deleted);
+            return Ok(Step::Done((Outcome::Deleted, false)));
         };
         let group = parse_meta(deps, group_id, meta)?;
         // The only admin: the group goes (META first, conditional, then the sweep).
@@ -225,17 +197,18 @@ async fn leave_or_delete(deps: &Deps, caller: &Caller, group_id: &str) -> Result
         } else {
             withdraw_sent(deps, caller, group_id).await?
         };
-        match deps.store.transact(writes).await {
-            Ok(()) if deleting => {
-                sweep::sweep(deps, group_id).await?;
-                return Ok(Outcome::Deleted);
-            }
-            Ok(()) => return Ok(Outcome::Left(withdrawn)),
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
+        let outcome = if deleting {
+            (Outcome::Deleted, true)
+        } else {
+            (Outcome::Left(withdrawn), false)
+        };
+        Ok::<_, Fault>(Step::Commit(writes, outcome))
+    })
+    .await?;
+    if sweep_after {
+        sweep::sweep(deps, group_id).await?;
     }
-    Err(Fault::Contention)
+    Ok(outcome)
 }
 
 /// Withdraw the caller's pending invitations in a group they are leaving for good.
@@ -258,7 +231,7 @@ async fn withdraw_sent(deps: &Deps, caller: &Caller, group_id: &str) -> Result<u
                 });
             }
         }
-        sweep::transact_retrying(deps, writes).await?;
+        crate::store::retry::transact_blind(deps, writes).await?;
         n += 1;
     }
     Ok(n)

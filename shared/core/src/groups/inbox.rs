@@ -15,12 +15,12 @@ use crate::groups::{
 };
 use crate::identity::session::Caller;
 use crate::ports::store::key_of;
-use crate::ports::{Cond, ItemExt, Query, StoreError, Value, Write};
+use crate::ports::{Cond, ItemExt, Query, Value, Write};
 use crate::store::batch::batch_get_all;
 use crate::store::batch::find;
+use crate::store::batch::Pages;
 use crate::store::keys;
-use crate::store::retry::backoff;
-use crate::store::retry::ATTEMPTS as MAX_ATTEMPTS;
+use crate::store::retry::{transact, Step};
 use crate::store::sealed::open;
 use crate::Deps;
 use crate::Fault;
@@ -45,10 +45,6 @@ pub(crate) async fn phone_index_of(deps: &Deps, caller: &Caller) -> Result<Optio
         .and_then(|p| p.s("phoneIndex").map(str::to_string)))
 }
 
-fn invites_pk(phone_index: &str) -> String {
-    format!("INVITE#{phone_index}")
-}
-
 /// One page of the caller's pending invitations. Expired ones, ones to groups being deleted and
 /// ones to groups the caller is already in are left out.
 pub async fn received(
@@ -62,7 +58,11 @@ pub async fn received(
     };
     let page = deps
         .store
-        .query(&Query::new(invites_pk(&index)).limit(limit).cursor(cursor))
+        .query(
+            &Query::new(keys::invites_pk(&index))
+                .limit(limit)
+                .cursor(cursor),
+        )
         .await?;
     let t = deps.clock.now().timestamp();
     let live: Vec<Invite> = page
@@ -108,29 +108,17 @@ async fn find_received(
     invitation_id: &str,
 ) -> Result<Option<Invite>, Fault> {
     let t = deps.clock.now().timestamp();
-    let mut cursor = None;
-    loop {
-        let page = deps
-            .store
-            .query(
-                &Query::new(invites_pk(phone_index))
-                    .limit(100)
-                    .cursor(cursor),
-            )
-            .await?;
-        if let Some(found) = page
-            .items
+    let mut pages = Pages::new(Query::new(keys::invites_pk(phone_index)).limit(100));
+    while let Some(items) = pages.next(deps).await? {
+        if let Some(found) = items
             .iter()
             .filter_map(parse_invite)
             .find(|i| i.id == invitation_id && i.expires_at > t)
         {
             return Ok(Some(found));
         }
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => return Ok(None),
-        }
     }
+    Ok(None)
 }
 
 /// The caller's phone index and their invitation `invitation_id`, or `NotFound`.
@@ -174,7 +162,7 @@ pub async fn accept(
     caller: &Caller,
     invitation_id: &str,
 ) -> Result<GroupView, GroupError> {
-    for attempt in 0..MAX_ATTEMPTS {
+    let view = transact(deps, move || async move {
         let (index, inv) = mine(deps, caller, invitation_id).await?;
         let gkey = keys::group_meta(&inv.group_id);
         let mkey = keys::membership(&caller.user_id, &inv.group_id);
@@ -237,32 +225,22 @@ pub async fn accept(
                 member_id,
             }
         };
-        match deps.store.transact(writes).await {
-            Ok(()) => {
-                tracing::info!("invitation accepted");
-                return Ok(view);
-            }
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(Fault::Contention.into())
+        Ok::<_, GroupError>(Step::Commit(writes, view))
+    })
+    .await?;
+    tracing::info!("invitation accepted");
+    Ok(view)
 }
 
 /// Decline: the invitation is removed (the inviter is not told).
 pub async fn decline(deps: &Deps, caller: &Caller, invitation_id: &str) -> Result<(), GroupError> {
-    for attempt in 0..MAX_ATTEMPTS {
+    transact(deps, move || async move {
         let (index, inv) = mine(deps, caller, invitation_id).await?;
-        match deps.store.transact(consume(&index, &inv).to_vec()).await {
-            Ok(()) => {
-                tracing::info!("invitation declined");
-                return Ok(());
-            }
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(Fault::Contention.into())
+        Ok::<_, GroupError>(Step::Commit(consume(&index, &inv).to_vec(), ()))
+    })
+    .await?;
+    tracing::info!("invitation declined");
+    Ok(())
 }
 
 /// Used by account deletion: remove every invitation to the caller's number.
@@ -274,7 +252,7 @@ pub(crate) async fn decline_all(deps: &Deps, caller: &Caller) -> Result<usize, F
     loop {
         let page = deps
             .store
-            .query(&Query::new(invites_pk(&index)).limit(40))
+            .query(&Query::new(keys::invites_pk(&index)).limit(40))
             .await?;
         if page.items.is_empty() {
             return Ok(removed);
@@ -294,6 +272,6 @@ pub(crate) async fn decline_all(deps: &Deps, caller: &Caller) -> Result<usize, F
             });
         }
         removed += page.items.len();
-        crate::store::sweep::transact_retrying(deps, writes).await?;
+        crate::store::retry::transact_blind(deps, writes).await?;
     }
 }

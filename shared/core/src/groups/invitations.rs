@@ -22,10 +22,9 @@ use crate::groups::{access, Access, GroupError};
 use crate::identity::session::Caller;
 use crate::ports::random::RandomExt;
 use crate::ports::store::{item, SK};
-use crate::ports::{Cond, CounterOutcome, Item, ItemExt, Key, Query, StoreError, Value, Write};
+use crate::ports::{Cond, CounterOutcome, Item, ItemExt, Key, Query, Value, Write};
 use crate::store::keys;
-use crate::store::retry::backoff;
-use crate::store::retry::ATTEMPTS as MAX_ATTEMPTS;
+use crate::store::retry::{transact, Step};
 use crate::store::sealed::{open, seal};
 use crate::Deps;
 use crate::Fault;
@@ -63,7 +62,7 @@ pub(crate) struct Invite {
 pub(crate) fn parse_invite(it: &Item) -> Option<Invite> {
     Some(Invite {
         id: it.s("invitationId")?.to_string(),
-        group_id: it.s(SK)?.strip_prefix("GROUP#")?.to_string(),
+        group_id: it.s(SK)?.strip_prefix(keys::GROUP_PREFIX)?.to_string(),
         invited_by: it.s("invitedBy").unwrap_or_default().to_string(),
         created_at: it.s("createdAt").unwrap_or_default().to_string(),
         expires_at: it.n("expiresAt").unwrap_or(0),
@@ -85,33 +84,29 @@ pub async fn invite(
     group_id: &str,
     new: NewInvitation,
 ) -> Result<String, GroupError> {
-    let mut a = may_invite(deps, caller, group_id).await?;
+    let a0 = may_invite(deps, caller, group_id).await?;
     count_invite(deps, caller).await?;
     let phone_index = crate::identity::login::phone_index(deps, &new.phone);
     let ikey = keys::invite(&phone_index, group_id);
-    for attempt in 0..MAX_ATTEMPTS {
-        if attempt > 0 {
-            a = may_invite(deps, caller, group_id).await?;
-        }
+    let first = std::sync::atomic::AtomicBool::new(true);
+    let (a0, first, new, phone_index, ikey) = (&a0, &first, &new, &phone_index, &ikey);
+    let (id, text) = transact(deps, move || async move {
+        let a = if first.swap(false, std::sync::atomic::Ordering::Relaxed) {
+            a0.clone()
+        } else {
+            may_invite(deps, caller, group_id).await?
+        };
         let t = deps.clock.now().timestamp();
-        let existing = deps.store.get(&ikey).await?;
+        let existing = deps.store.get(ikey).await?;
         let live = existing
             .as_ref()
             .and_then(parse_invite)
             .filter(|i| i.expires_at > t);
         let (id, text, mut writes) = match live {
-            Some(inv) => refresh(deps, &ikey, group_id, &inv, &new, t),
+            Some(inv) => refresh(deps, ikey, group_id, &inv, new, t),
             None => {
                 let stale = existing.as_ref().and_then(parse_invite);
-                create(
-                    deps,
-                    caller,
-                    &phone_index,
-                    group_id,
-                    stale.as_ref(),
-                    &new,
-                    t,
-                )
+                create(deps, caller, phone_index, group_id, stale.as_ref(), new, t)
             }
         };
         // Nothing may be added to a group whose deletion has begun; a member invites only
@@ -125,19 +120,14 @@ pub async fn invite(
             },
         });
         writes.push(a.still_holds(caller));
-        match deps.store.transact(writes).await {
-            Ok(()) => {
-                tracing::info!("invitation stored");
-                if text {
-                    notify(deps, caller, group_id, &new.phone, &phone_index).await;
-                }
-                return Ok(id);
-            }
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
+        Ok::<_, GroupError>(Step::Commit(writes, (id, text)))
+    })
+    .await?;
+    tracing::info!("invitation stored");
+    if text {
+        notify(deps, caller, group_id, &new.phone, phone_index).await;
     }
-    Err(Fault::Contention.into())
+    Ok(id)
 }
 
 /// Admins invite; members too when the group's `membersCanInvite` is on.
@@ -272,7 +262,7 @@ fn day_window(deps: &Deps) -> (String, i64, i64) {
 /// The inviter's daily cap: `RATE#invite#<uid>#<yyyymmdd>`.
 async fn count_invite(deps: &Deps, caller: &Caller) -> Result<(), GroupError> {
     let (day, t, end) = day_window(deps);
-    let key = Key::new(format!("RATE#invite#{}#{day}", caller.user_id), "RATE");
+    let key = keys::rate(&format!("invite#{}#{day}", caller.user_id));
     match deps
         .store
         .add_counter(&key, "n", 1, INVITES_PER_DAY, end + 3600)
@@ -324,7 +314,7 @@ async fn try_notify(
         }
     }
     let (day, _, end) = day_window(deps);
-    let key = Key::new(format!("RATE#invite-sms#{phone_index}#{day}"), "RATE");
+    let key = keys::rate(&format!("invite-sms#{phone_index}#{day}"));
     let counted = deps
         .store
         .add_counter(&key, "n", 1, INVITE_SMS_PER_NUMBER_DAY, end + 3600)
@@ -366,7 +356,7 @@ pub struct Sent {
 
 /// The invitation id of a `GROUP#<gid>/INVITATION#<id>` item.
 fn listing_id(it: &Item) -> Option<&str> {
-    it.s(SK)?.strip_prefix("INVITATION#")
+    it.s(SK)?.strip_prefix(keys::INVITATION_PREFIX)
 }
 
 /// Admin only: one page of the group's pending invitations.
@@ -392,7 +382,7 @@ pub(crate) async fn listing(
         .store
         .query(
             &Query::new(keys::group_pk(group_id))
-                .prefix("INVITATION#")
+                .prefix(keys::INVITATION_PREFIX)
                 .limit(limit)
                 .cursor(cursor),
         )
@@ -440,14 +430,14 @@ pub async fn cancel(
     if !is_id(invitation_id) {
         return Err(GroupError::NotFound);
     }
-    let gkey = keys::group_invitation(group_id, invitation_id);
-    for attempt in 0..MAX_ATTEMPTS {
+    let gkey = &keys::group_invitation(group_id, invitation_id);
+    transact(deps, move || async move {
         let a = access(deps, caller, group_id).await?;
         a.require_admin()?;
         let t = deps.clock.now().timestamp();
         let listing = deps
             .store
-            .get(&gkey)
+            .get(gkey)
             .await?
             .filter(|it| it.n("expiresAt").unwrap_or(0) > t)
             .ok_or(GroupError::NotFound)?;
@@ -470,14 +460,9 @@ pub async fn cancel(
                 }
             }
         }
-        match deps.store.transact(writes).await {
-            Ok(()) => {
-                tracing::info!("invitation cancelled");
-                return Ok(());
-            }
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(Fault::Contention.into())
+        Ok::<_, GroupError>(Step::Commit(writes, ()))
+    })
+    .await?;
+    tracing::info!("invitation cancelled");
+    Ok(())
 }

@@ -14,11 +14,10 @@ use crate::domain::ids::is_id;
 use crate::groups::{access, Group, GroupError, Role};
 use crate::identity::session::Caller;
 use crate::ports::store::SK;
-use crate::ports::{Cond, Item, ItemExt, Key, Query, StoreError, Value, Write};
+use crate::ports::{Cond, Item, ItemExt, Key, Query, Value, Write};
 use crate::store::batch::batch_get_all;
 use crate::store::keys;
-use crate::store::retry::backoff;
-use crate::store::retry::ATTEMPTS as MAX_ATTEMPTS;
+use crate::store::retry::{transact, Step};
 use crate::store::sealed::open;
 use crate::Deps;
 use crate::Fault;
@@ -52,7 +51,7 @@ pub(crate) struct Target {
 pub(crate) fn parse_target(deps: &Deps, group_id: &str, it: &Item) -> Result<Target, Fault> {
     let member_id = it
         .s(SK)
-        .and_then(|sk| sk.strip_prefix("MEMBER#"))
+        .and_then(|sk| sk.strip_prefix(keys::MEMBER_PREFIX))
         .ok_or(Fault::Corrupt("member item key"))?
         .to_string();
     let key = keys::group_member(group_id, &member_id);
@@ -93,7 +92,7 @@ pub(crate) async fn display_names<'a>(
     let mut names = HashMap::with_capacity(profiles.len());
     for (key, profile) in &profiles {
         if let Some(name) = open(deps.crypto.as_ref(), profile, key, "displayName")? {
-            if let Some(user_id) = key.pk.strip_prefix("USER#") {
+            if let Some(user_id) = key.pk.strip_prefix(keys::USER_PREFIX) {
                 names.insert(user_id.to_string(), name);
             }
         }
@@ -129,7 +128,7 @@ pub async fn list(
         .store
         .query(
             &Query::new(keys::group_pk(group_id))
-                .prefix("MEMBER#")
+                .prefix(keys::MEMBER_PREFIX)
                 .limit(limit)
                 .cursor(cursor),
         )
@@ -161,13 +160,12 @@ pub async fn set_role(
     member_id: &str,
     role: Role,
 ) -> Result<Member, GroupError> {
-    for attempt in 0..MAX_ATTEMPTS {
+    let (mut t, changed) = transact(deps, move || async move {
         let a = access(deps, caller, group_id).await?;
         a.require_admin()?;
-        let mut t = target(deps, group_id, member_id).await?;
+        let t = target(deps, group_id, member_id).await?;
         if t.role == role {
-            let names = display_names(deps, [t.user_id.as_str()]).await?;
-            return Ok(member_view(&t, &names));
+            return Ok(Step::Done((t, false)));
         }
         let admins = a.group.admin_count + if role == Role::Admin { 1 } else { -1 };
         if admins < 1 {
@@ -210,18 +208,15 @@ pub async fn set_role(
         if t.user_id != caller.user_id {
             writes.push(a.still_holds(caller));
         }
-        match deps.store.transact(writes).await {
-            Ok(()) => {
-                tracing::info!(role = role.as_str(), "member role changed");
-                t.role = role;
-                let names = display_names(deps, [t.user_id.as_str()]).await?;
-                return Ok(member_view(&t, &names));
-            }
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
+        Ok::<_, GroupError>(Step::Commit(writes, (t, true)))
+    })
+    .await?;
+    if changed {
+        tracing::info!(role = role.as_str(), "member role changed");
+        t.role = role;
     }
-    Err(Fault::Contention.into())
+    let names = display_names(deps, [t.user_id.as_str()]).await?;
+    Ok(member_view(&t, &names))
 }
 
 /// The writes removing member `t` from `group` (member item, the user's index, META's
@@ -275,7 +270,7 @@ pub async fn remove(
     group_id: &str,
     member_id: &str,
 ) -> Result<(), GroupError> {
-    for attempt in 0..MAX_ATTEMPTS {
+    let own = transact(deps, move || async move {
         let a = access(deps, caller, group_id).await?;
         let own = a.me.member_id == member_id;
         if !own && !a.is_admin() {
@@ -286,14 +281,9 @@ pub async fn remove(
         if !own {
             writes.push(a.still_holds(caller));
         }
-        match deps.store.transact(writes).await {
-            Ok(()) => {
-                tracing::info!(own, "member removed");
-                return Ok(());
-            }
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(Fault::Contention.into())
+        Ok::<_, GroupError>(Step::Commit(writes, own))
+    })
+    .await?;
+    tracing::info!(own, "member removed");
+    Ok(())
 }

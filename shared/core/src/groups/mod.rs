@@ -32,8 +32,7 @@ use crate::ports::{Cond, Item, ItemExt, Key, Query, StoreError, Value, Write};
 use crate::store::batch::batch_get_all;
 use crate::store::batch::find;
 use crate::store::keys;
-use crate::store::retry::backoff;
-use crate::store::retry::ATTEMPTS as MAX_ATTEMPTS;
+use crate::store::retry::{transact, Step};
 use crate::store::sealed::{open, seal};
 use crate::store::sweep;
 use crate::Deps;
@@ -208,6 +207,20 @@ pub(crate) fn parse_membership(group_id: &str, index: &Item) -> Result<Membershi
     })
 }
 
+/// Every membership of `user_id`, followers' included (all pages of the user's index).
+pub(crate) async fn memberships_of(deps: &Deps, user_id: &str) -> Result<Vec<Membership>, Fault> {
+    let q = Query::new(keys::user_pk(user_id))
+        .prefix(keys::GROUP_PREFIX)
+        .limit(100);
+    let mut out = Vec::new();
+    for it in crate::store::batch::all(deps, q).await? {
+        if let Some(group_id) = it.s(SK).and_then(|sk| sk.strip_prefix(keys::GROUP_PREFIX)) {
+            out.push(parse_membership(group_id, &it)?);
+        }
+    }
+    Ok(out)
+}
+
 /// The caller's membership of `group_id` and the group, or `NotFound` (no such group, not a
 /// member, or a group being deleted). Followers are refused: they are not members.
 pub async fn access(deps: &Deps, caller: &Caller, group_id: &str) -> Result<Access, GroupError> {
@@ -369,15 +382,18 @@ pub async fn list(
     let page = deps
         .store
         .query(
-            &Query::new(format!("USER#{}", caller.user_id))
-                .prefix("GROUP#")
+            &Query::new(keys::user_pk(&caller.user_id))
+                .prefix(keys::GROUP_PREFIX)
                 .limit(limit)
                 .cursor(cursor),
         )
         .await?;
     let mut memberships = Vec::with_capacity(page.items.len());
     for index in &page.items {
-        let Some(group_id) = index.s(SK).and_then(|sk| sk.strip_prefix("GROUP#")) else {
+        let Some(group_id) = index
+            .s(SK)
+            .and_then(|sk| sk.strip_prefix(keys::GROUP_PREFIX))
+        else {
             continue;
         };
         memberships.push(parse_membership(group_id, index)?);
@@ -441,19 +457,20 @@ pub async fn update(
 ) -> Result<GroupView, GroupError> {
     let key = keys::group_meta(group_id);
     let crypto = deps.crypto.as_ref();
-    for attempt in 0..MAX_ATTEMPTS {
+    let (key, changes) = (&key, &changes);
+    let view = transact(deps, move || async move {
         let a = access(deps, caller, group_id).await?;
         a.require_admin()?;
         let mut view = a.view();
         let mut set = Item::new();
         if let Some(name) = &changes.name {
-            set.insert("name".into(), seal(crypto, &key, "name", name));
+            set.insert("name".into(), seal(crypto, key, "name", name));
             view.group.name = name.clone();
         }
         if let Some(description) = &changes.description {
             set.insert(
                 "description".into(),
-                seal(crypto, &key, "description", description),
+                seal(crypto, key, "description", description),
             );
             view.group.description = description.clone();
         }
@@ -472,16 +489,11 @@ pub async fn update(
             },
             a.still_holds(caller),
         ];
-        match deps.store.transact(writes).await {
-            Ok(()) => {
-                tracing::info!("group updated");
-                return Ok(view);
-            }
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(Fault::Contention.into())
+        Ok::<_, GroupError>(Step::Commit(writes, view))
+    })
+    .await?;
+    tracing::info!("group updated");
+    Ok(view)
 }
 
 /// Admin only: delete the group and everything in it. META goes first, conditional on its
@@ -491,7 +503,7 @@ pub async fn delete(deps: &Deps, caller: &Caller, group_id: &str) -> Result<(), 
     if !is_id(group_id) {
         return Err(GroupError::NotFound);
     }
-    for attempt in 0..MAX_ATTEMPTS {
+    let committed = transact(deps, move || async move {
         let mkey = keys::membership(&caller.user_id, group_id);
         let gkey = keys::group_meta(group_id);
         let items = deps.store.batch_get(&[mkey.clone(), gkey.clone()]).await?;
@@ -504,7 +516,7 @@ pub async fn delete(deps: &Deps, caller: &Caller, group_id: &str) -> Result<(), 
         }
         let Some(meta) = find(&items, &gkey) else {
             sweep::sweep(deps, group_id).await?;
-            return Ok(());
+            return Ok(Step::Done(false));
         };
         let writes = vec![
             Write::Delete {
@@ -516,17 +528,14 @@ pub async fn delete(deps: &Deps, caller: &Caller, group_id: &str) -> Result<(), 
                 cond: Cond::VersionIs(me.version),
             },
         ];
-        match deps.store.transact(writes).await {
-            Ok(()) => {
-                let removed = sweep::sweep(deps, group_id).await?;
-                tracing::info!(items = removed + 1, "group deleted");
-                return Ok(());
-            }
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
+        Ok::<_, GroupError>(Step::Commit(writes, true))
+    })
+    .await?;
+    if committed {
+        let removed = sweep::sweep(deps, group_id).await?;
+        tracing::info!(items = removed + 1, "group deleted");
     }
-    Err(Fault::Contention.into())
+    Ok(())
 }
 
 /// Put a fresh follower secret on a new public group's META.

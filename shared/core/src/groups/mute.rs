@@ -7,12 +7,10 @@ use crate::domain::time::rfc3339;
 use crate::groups::{reader_access, GroupError};
 use crate::identity::session::Caller;
 use crate::ports::store::item;
-use crate::ports::{Cond, StoreError, Value, Write};
+use crate::ports::{Cond, Value, Write};
 use crate::store::keys;
-use crate::store::retry::backoff;
-use crate::store::retry::ATTEMPTS as MAX_ATTEMPTS;
+use crate::store::retry::{transact, Step};
 use crate::Deps;
-use crate::Fault;
 
 pub async fn set(
     deps: &Deps,
@@ -20,7 +18,7 @@ pub async fn set(
     group_id: &str,
     muted: bool,
 ) -> Result<bool, GroupError> {
-    for attempt in 0..MAX_ATTEMPTS {
+    transact(deps, move || async move {
         let a = reader_access(deps, caller, group_id).await?;
         let key = keys::mute(&caller.user_id, group_id);
         let writes = vec![
@@ -41,11 +39,7 @@ pub async fn set(
             },
             a.still_holds(caller),
         ];
-        match deps.store.transact(writes).await {
-            Ok(()) => return Ok(muted),
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(Fault::Contention.into())
+        Ok(Step::Commit(writes, muted))
+    })
+    .await
 }

@@ -49,15 +49,15 @@ impl From<crate::ports::StoreError> for DeviceError {
 fn device_of(item: &Item) -> Option<Device> {
     let key = key_of(item)?;
     Some(Device {
-        id: key.sk.strip_prefix("DEVICE#")?.to_string(),
+        id: key.sk.strip_prefix(keys::DEVICE_PREFIX)?.to_string(),
         platform: item.s("platform")?.to_string(),
         created_at: item.s("createdAt").unwrap_or_default().to_string(),
     })
 }
 
 async fn all(deps: &Deps, user_id: &str) -> Result<Vec<Item>, Fault> {
-    let q = Query::new(format!("USER#{user_id}"))
-        .prefix("DEVICE#")
+    let q = Query::new(keys::user_pk(user_id))
+        .prefix(keys::DEVICE_PREFIX)
         .limit(100);
     Ok(deps.store.query(&q).await?.items)
 }

@@ -17,7 +17,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::domain::PhoneNumber;
-use crate::ports::{CounterOutcome, Key};
+use crate::ports::CounterOutcome;
+use crate::store::keys;
 use crate::store::keys::kind;
 use crate::Deps;
 use crate::Fault;
@@ -49,7 +50,7 @@ async fn count(
     let t = now.timestamp();
     let window = t.div_euclid(len);
     let end = (window + 1) * len;
-    let key = Key::new(format!("RATE#{scope}#{window}"), "RATE");
+    let key = keys::rate(&format!("{scope}#{window}"));
     match deps.store.add_counter(&key, "n", 1, cap, end + 60).await? {
         CounterOutcome::Counted(_) => Ok(Ok(())),
         CounterOutcome::CapReached => Ok(Err((end - t).max(1) as u64)),
@@ -114,7 +115,7 @@ pub async fn sms_breaker(deps: &Deps) -> Result<(), LimitError> {
 pub async fn cooldown(deps: &Deps, phone_index: &str) -> Result<(), LimitError> {
     use crate::ports::store::item;
     use crate::ports::{Cond, ItemExt, StoreError, Value};
-    let key = Key::new(format!("RATE#cool#{phone_index}"), "RATE");
+    let key = keys::rate(&format!("cool#{phone_index}"));
     let now = deps.clock.now().timestamp();
     let secs = deps.config.limits.sms_cooldown_secs;
     let current = deps.store.get(&key).await.map_err(Fault::from)?;

@@ -11,9 +11,9 @@ use crate::ports::random::RandomExt;
 use crate::ports::store::item;
 use crate::ports::{Cond, Item, ItemExt, Key, StoreError, Value, Write};
 use crate::store::keys::{self, kind};
+use crate::store::retry::{transact, Step};
 use crate::store::sealed::{open, seal};
 use crate::Deps;
-use crate::Fault;
 
 /// Result of a login: the client id to quote on verification (and the id the authorized
 /// client will have).
@@ -75,19 +75,26 @@ pub async fn verify_code(
     client_id: &str,
     code: &str,
 ) -> Result<Credentials, CheckError> {
-    let index = phone_index(deps, phone);
-    let otp_key = keys::otp(&index);
-    for _ in 0..8 {
-        let otp = otp::check(deps, &otp_key, client_id, code).await?;
-        match redeem(deps, &index, phone, &otp_key, &otp, client_id).await {
-            Ok(creds) => return Ok(creds),
-            Err(StoreError::TransactionCanceled { .. }) => continue,
-            Err(e) => return Err(e.into()),
+    let index = &phone_index(deps, phone);
+    let otp_key = &keys::otp(index);
+    let creds = transact(deps, move || async move {
+        let otp = otp::check(deps, otp_key, client_id, code).await?;
+        let (writes, creds) = redeem(deps, index, phone, otp_key, &otp, client_id).await?;
+        Ok::<_, CheckError>(Step::Commit(writes, creds))
+    })
+    .await?;
+    if !creds.created_user {
+        // Devices of clients evicted by the cap go with them (best effort: the sign-in stands).
+        if let Err(e) = crate::identity::devices::forget_orphans(deps, &creds.user_id).await {
+            tracing::warn!(error = %e, "could not forget devices of evicted clients");
         }
     }
-    Err(CheckError::Fault(Fault::Contention))
+    tracing::info!(created_user = creds.created_user, "sign-in verified");
+    Ok(creds)
 }
 
+/// The writes of one sign-in (consume the code, create the user on first sign-in, add the
+/// client) and the credentials they grant once committed.
 async fn redeem(
     deps: &Deps,
     index: &str,
@@ -95,7 +102,7 @@ async fn redeem(
     otp_key: &Key,
     otp: &Item,
     client_id: &str,
-) -> Result<Credentials, StoreError> {
+) -> Result<(Vec<Write>, Credentials), StoreError> {
     let phone_key = keys::phone(index);
     let existing = deps.store.get(&phone_key).await?;
     let now = deps.clock.now();
@@ -157,18 +164,11 @@ async fn redeem(
         },
         now,
     ));
-    deps.store.transact(writes).await?;
-    if !created_user {
-        // Devices of clients evicted by the cap go with them (best effort: the sign-in stands).
-        if let Err(e) = crate::identity::devices::forget_orphans(deps, &user_id).await {
-            tracing::warn!(error = %e, "could not forget devices of evicted clients");
-        }
-    }
-    tracing::info!(created_user, "sign-in verified");
-    Ok(Credentials {
+    let creds = Credentials {
         api_key,
         auth_token,
         user_id,
         created_user,
-    })
+    };
+    Ok((writes, creds))
 }

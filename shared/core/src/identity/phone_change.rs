@@ -10,8 +10,9 @@ use crate::identity::otp::{self, CheckError, Issued};
 use crate::identity::profile;
 use crate::identity::session::{self, Caller};
 use crate::ports::store::item;
-use crate::ports::{Cond, ItemExt, StoreError, Value, Write};
+use crate::ports::{Cond, ItemExt, Value, Write};
 use crate::store::keys;
+use crate::store::retry::{transact_unless, Step};
 use crate::store::sealed::{open, seal};
 use crate::Deps;
 use crate::Fault;
@@ -67,19 +68,21 @@ pub async fn verify(
     caller: &Caller,
     code: &str,
 ) -> Result<profile::Profile, CheckError> {
-    let code_key = keys::phone_change(&caller.user_id);
-    let pkey = keys::profile(&caller.user_id);
-    for _ in 0..8 {
-        let pending = otp::check(deps, &code_key, &caller.user_id, code).await?;
+    let code_key = &keys::phone_change(&caller.user_id);
+    let pkey = &keys::profile(&caller.user_id);
+    // The number belongs to another account (the new number's index, write 1, exists).
+    let taken = |failed: &[usize]| failed.contains(&1);
+    let moved = transact_unless(deps, taken, move || async move {
+        let pending = otp::check(deps, code_key, &caller.user_id, code).await?;
         let new_index = pending
             .s("newPhoneIndex")
             .ok_or(Fault::Corrupt("phone change without number"))?
             .to_string();
-        let new_phone = open(deps.crypto.as_ref(), &pending, &code_key, "newPhone")?
+        let new_phone = open(deps.crypto.as_ref(), &pending, code_key, "newPhone")?
             .ok_or(Fault::Corrupt("phone change without number"))?;
         let profile = deps
             .store
-            .get(&pkey)
+            .get(pkey)
             .await?
             .ok_or(Fault::Corrupt("authenticated user has no profile"))?;
         let old_index = profile.s("phoneIndex").unwrap_or_default().to_string();
@@ -104,7 +107,7 @@ pub async fn verify(
                 set: [
                     (
                         "phone".to_string(),
-                        seal(deps.crypto.as_ref(), &pkey, "phone", &new_phone),
+                        seal(deps.crypto.as_ref(), pkey, "phone", &new_phone),
                     ),
                     ("phoneIndex".to_string(), Value::S(new_index.clone())),
                     ("version".to_string(), Value::N(profile.version() + 1)),
@@ -120,21 +123,16 @@ pub async fn verify(
                 writes.extend(session::revoke_writes(&caller.user_id, &c.id, &c.api_key));
             }
         }
-        match deps.store.transact(writes).await {
-            Ok(()) => {
-                crate::identity::devices::forget_orphans(deps, &caller.user_id).await?;
-                tracing::info!("phone number changed");
-                return Ok(profile::get(deps, caller).await?);
-            }
-            Err(StoreError::TransactionCanceled { failed }) if failed.contains(&1) => {
-                // The number belongs to another account: fail like a wrong code, and burn the
-                // code so it cannot be retried.
-                let _ = deps.store.delete(&code_key, Cond::None).await;
-                return Err(CheckError::Invalid);
-            }
-            Err(StoreError::TransactionCanceled { .. }) => continue,
-            Err(e) => return Err(Fault::from(e).into()),
-        }
+        Ok::<_, CheckError>(Step::Commit(writes, ()))
+    })
+    .await?;
+    if moved.is_err() {
+        // The number belongs to another account: fail like a wrong code, and burn the code so
+        // it cannot be retried.
+        let _ = deps.store.delete(code_key, Cond::None).await;
+        return Err(CheckError::Invalid);
     }
-    Err(CheckError::Fault(Fault::Contention))
+    crate::identity::devices::forget_orphans(deps, &caller.user_id).await?;
+    tracing::info!("phone number changed");
+    Ok(profile::get(deps, caller).await?)
 }

@@ -154,8 +154,8 @@ pub async fn clients_of(
     user_id: &str,
     current: Option<&str>,
 ) -> Result<Vec<ClientInfo>, Fault> {
-    let q = Query::new(format!("USER#{user_id}"))
-        .prefix("CLIENT#")
+    let q = Query::new(keys::user_pk(user_id))
+        .prefix(keys::CLIENT_PREFIX)
         .limit(100);
     let index = deps.store.query(&q).await?.items;
     let crypto = deps.crypto.as_ref();
@@ -166,7 +166,7 @@ pub async fn clients_of(
             continue;
         };
         if let Some(api_key) = open(crypto, entry, &ikey, "apiKey")? {
-            let id = ikey.sk.trim_start_matches("CLIENT#").to_string();
+            let id = ikey.sk.trim_start_matches(keys::CLIENT_PREFIX).to_string();
             entries.push((id, api_key));
         }
     }

@@ -31,13 +31,13 @@ pub async fn on_change(
     old: Option<&Item>,
     new: Option<&Item>,
 ) -> Result<Fanout, Fault> {
-    let Some(group_id) = key.pk.strip_prefix("GROUP#") else {
+    let Some(group_id) = key.pk.strip_prefix(keys::GROUP_PREFIX) else {
         return Ok(Fanout::default());
     };
     let Some(new) = new else {
         return Ok(Fanout::default()); // deleted
     };
-    if key.sk.starts_with("CHAT#") {
+    if key.sk.starts_with(keys::CHAT_PREFIX) {
         return match old {
             None => chat_message(deps, group_id, new).await,
             Some(_) => Ok(Fanout::default()), // an edit, not a new message
@@ -148,37 +148,28 @@ struct Person {
 /// Members and admins (`MEMBER#`) and followers who are not blocked (`FOLLOWER#`).
 async fn group_people(deps: &Deps, group_id: &str) -> Result<Vec<Person>, Fault> {
     let mut people = Vec::new();
-    for prefix in ["MEMBER#", "FOLLOWER#"] {
-        let mut cursor = None;
-        loop {
-            let q = Query::new(keys::group_pk(group_id))
-                .prefix(prefix)
-                .limit(100)
-                .cursor(cursor);
-            let page = deps.store.query(&q).await?;
-            for it in &page.items {
-                let id = key_of(it).and_then(|k| k.sk.strip_prefix(prefix).map(str::to_string));
-                let (Some(user_id), Some(member_id)) = (it.s("userId"), id) else {
-                    continue;
-                };
-                if it.bool("blocked") == Some(true) {
-                    continue;
-                }
-                let role = if prefix == "FOLLOWER#" {
-                    "follower"
-                } else {
-                    it.s("role").unwrap_or("member")
-                };
-                people.push(Person {
-                    user_id: user_id.to_string(),
-                    member_id,
-                    role: role.to_string(),
-                });
+    for prefix in [keys::MEMBER_PREFIX, keys::FOLLOWER_PREFIX] {
+        let q = Query::new(keys::group_pk(group_id))
+            .prefix(prefix)
+            .limit(100);
+        for it in &crate::store::batch::all(deps, q).await? {
+            let id = key_of(it).and_then(|k| k.sk.strip_prefix(prefix).map(str::to_string));
+            let (Some(user_id), Some(member_id)) = (it.s("userId"), id) else {
+                continue;
+            };
+            if it.bool("blocked") == Some(true) {
+                continue;
             }
-            match page.next {
-                Some(next) => cursor = Some(next),
-                None => break,
-            }
+            let role = if prefix == keys::FOLLOWER_PREFIX {
+                "follower"
+            } else {
+                it.s("role").unwrap_or("member")
+            };
+            people.push(Person {
+                user_id: user_id.to_string(),
+                member_id,
+                role: role.to_string(),
+            });
         }
     }
     Ok(people)
@@ -254,8 +245,8 @@ pub async fn push_to_user(
     user_id: &str,
     message: &PushMessage,
 ) -> Result<Fanout, Fault> {
-    let q = Query::new(format!("USER#{user_id}"))
-        .prefix("DEVICE#")
+    let q = Query::new(keys::user_pk(user_id))
+        .prefix(keys::DEVICE_PREFIX)
         .limit(100);
     let mut out = Fanout::default();
     for d in deps.store.query(&q).await?.items {
@@ -264,7 +255,7 @@ pub async fn push_to_user(
         else {
             continue;
         };
-        let device_id = key.sk.trim_start_matches("DEVICE#");
+        let device_id = key.sk.trim_start_matches(keys::DEVICE_PREFIX);
         match deps.push.send(device_id, platform, endpoint, message).await {
             Ok(PushOutcome::Delivered) => out.pushed += 1,
             Ok(PushOutcome::Disabled) => {

@@ -25,6 +25,8 @@ pub const VERSION: &str = "version";
 /// Expiry in epoch seconds (`N`); DynamoDB TTL attribute. Adapters may delete expired items
 /// lazily; use cases must still check expiry themselves.
 pub const TTL: &str = "ttl";
+/// The name of the one secondary index (`Query::index`); both store adapters use it.
+pub const GSI1: &str = "GSI1";
 /// The one secondary index (`GSI1`): partition and sort key attributes.
 pub const GSI1PK: &str = "gsi1pk";
 pub const GSI1SK: &str = "gsi1sk";

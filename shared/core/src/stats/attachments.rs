@@ -27,7 +27,6 @@ use crate::stats::{member_names, read, StatError};
 use crate::store::keys as sk;
 use crate::store::keys;
 use crate::store::sealed::{open, seal};
-use crate::store::sweep;
 use crate::Deps;
 use crate::Fault;
 
@@ -153,7 +152,7 @@ fn ready_key(object_id: &str) -> String {
 fn parse(deps: &Deps, group_id: &str, it: &Item) -> Result<Attachment, Fault> {
     let sort = it.s(SK).ok_or(Fault::Corrupt("attachment key"))?;
     let (stat_id, id) = sort
-        .strip_prefix("ATT#")
+        .strip_prefix(keys::ATTACHMENT_PREFIX)
         .and_then(|r| r.split_once('#'))
         .ok_or(Fault::Corrupt("attachment key"))?;
     let key = sk::attachment(group_id, stat_id, id);
@@ -205,26 +204,14 @@ fn record(deps: &Deps, a: &Attachment) -> Item {
 
 /// Every record of a stat (at most `MAX_PER_STAT` plus a few abandoned ones).
 async fn records(deps: &Deps, group_id: &str, stat_id: &str) -> Result<Vec<Attachment>, Fault> {
-    let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = deps
-            .store
-            .query(
-                &Query::new(keys::group_pk(group_id))
-                    .prefix(sk::attachment_prefix(stat_id))
-                    .limit(100)
-                    .cursor(cursor),
-            )
-            .await?;
-        for it in &page.items {
-            out.push(parse(deps, group_id, it)?);
-        }
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => return Ok(out),
-        }
-    }
+    let q = Query::new(keys::group_pk(group_id))
+        .prefix(sk::attachment_prefix(stat_id))
+        .limit(100);
+    crate::store::batch::all(deps, q)
+        .await?
+        .iter()
+        .map(|it| parse(deps, group_id, it))
+        .collect()
 }
 
 fn abandoned(deps: &Deps, a: &Attachment) -> bool {
@@ -253,7 +240,7 @@ async fn remove(deps: &Deps, a: &Attachment, extra: Option<Write>) -> Result<(),
             writes.push(check);
             deps.store.transact(writes).await.map_err(Fault::from)
         }
-        None => sweep::transact_retrying(deps, writes).await,
+        None => crate::store::retry::transact_blind(deps, writes).await,
     }
 }
 
@@ -507,7 +494,7 @@ pub async fn finalize(deps: &Deps, object_key: &str) -> Result<Outcome, Fault> {
         tracing::info!("finalize: upload without attachment deleted");
         return Ok(Outcome::Orphan);
     };
-    let group_id = key.pk.strip_prefix("GROUP#").unwrap_or_default();
+    let group_id = key.pk.strip_prefix(keys::GROUP_PREFIX).unwrap_or_default();
     let att = parse(deps, group_id, &rec)?;
     if att.object_id != object_id {
         return Err(Fault::Corrupt("object pointer disagrees with its record"));
@@ -591,7 +578,10 @@ pub(crate) async fn sweep_stat(deps: &Deps, group_id: &str, stat_id: &str) -> Re
 /// For the group purge: the records among `items` whose objects must go too.
 pub(crate) async fn purge_objects(deps: &Deps, items: &[Item]) -> Result<(), Fault> {
     for it in items {
-        if it.s(SK).is_some_and(|s| s.starts_with("ATT#")) {
+        if it
+            .s(SK)
+            .is_some_and(|s| s.starts_with(keys::ATTACHMENT_PREFIX))
+        {
             delete_objects(deps, it.s("objectId").unwrap_or_default()).await?;
         }
     }

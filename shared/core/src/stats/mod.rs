@@ -35,17 +35,13 @@ use crate::store::batch::batch_get_all;
 use crate::store::batch::find as find_item;
 use crate::store::keys as sk;
 use crate::store::keys;
-use crate::store::retry::backoff;
+use crate::store::retry::{transact, Step};
 use crate::store::sealed::{open, seal};
-use crate::store::sweep;
 use crate::Deps;
 use crate::Fault;
 
 /// Stats per group.
 pub const MAX_STATS: i64 = 100;
-/// Optimistic-concurrency attempts of a stat write. Generous: a popular stat may see dozens of
-/// writers at once, and each attempt that loses means another one won.
-pub const MAX_ATTEMPTS: usize = 64;
 /// Shown as `lastUpdatedBy` / `by` for someone who has left the group.
 pub const FORMER_MEMBER: &str = "Former member";
 
@@ -374,56 +370,55 @@ pub async fn create(
         version: 1,
         content: m.content,
     };
-    let ckey = sk::stat_count(group_id);
-    for attempt in 0..MAX_ATTEMPTS {
-        let a = if attempt == 0 {
-            a.clone()
-        } else {
-            access(deps, caller, group_id).await?
-        };
-        a.require_admin()?;
-        let (count, cond) = match deps.store.get(&ckey).await? {
-            Some(c) => (c.n("count").unwrap_or(0), Cond::VersionIs(c.version())),
-            None => (0, Cond::NotExists),
-        };
-        if count >= MAX_STATS {
-            return Err(StatError::Conflict(format!(
-                "A group can have at most {MAX_STATS} stats. Delete one first."
-            )));
-        }
-        let next_version = match cond {
-            Cond::VersionIs(v) => v + 1,
-            _ => 1,
-        };
-        let mut writes = vec![
-            Write::Put {
-                item: stat_item(deps, group_id, &stat)?,
-                cond: Cond::NotExists,
-            },
-            Write::Update {
-                key: ckey.clone(),
-                set: [
-                    ("count".to_string(), Value::N(count + 1)),
-                    ("version".to_string(), Value::N(next_version)),
-                ]
-                .into_iter()
-                .collect(),
-                remove: vec![],
-                cond,
-            },
-            history::entry_write(deps, group_id, &stat),
-        ];
-        writes.extend(writes_hold(&a, caller));
-        match deps.store.transact(writes).await {
-            Ok(()) => {
-                tracing::info!(visual = stat.visual.as_str(), "stat created");
-                return Ok(view(deps, group_id, stat).await?);
+    let first = std::sync::atomic::AtomicBool::new(true);
+    {
+        let ckey = &sk::stat_count(group_id);
+        let (a0, stat, first) = (&a, &stat, &first);
+        transact(deps, move || async move {
+            let a = if first.swap(false, std::sync::atomic::Ordering::Relaxed) {
+                a0.clone()
+            } else {
+                access(deps, caller, group_id).await?
+            };
+            a.require_admin()?;
+            let (count, cond) = match deps.store.get(ckey).await? {
+                Some(c) => (c.n("count").unwrap_or(0), Cond::VersionIs(c.version())),
+                None => (0, Cond::NotExists),
+            };
+            if count >= MAX_STATS {
+                return Err(StatError::Conflict(format!(
+                    "A group can have at most {MAX_STATS} stats. Delete one first."
+                )));
             }
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
+            let next_version = match cond {
+                Cond::VersionIs(v) => v + 1,
+                _ => 1,
+            };
+            let mut writes = vec![
+                Write::Put {
+                    item: stat_item(deps, group_id, stat)?,
+                    cond: Cond::NotExists,
+                },
+                Write::Update {
+                    key: ckey.clone(),
+                    set: [
+                        ("count".to_string(), Value::N(count + 1)),
+                        ("version".to_string(), Value::N(next_version)),
+                    ]
+                    .into_iter()
+                    .collect(),
+                    remove: vec![],
+                    cond,
+                },
+                history::entry_write(deps, group_id, stat),
+            ];
+            writes.extend(writes_hold(&a, caller));
+            Ok::<_, StatError>(Step::Commit(writes, ()))
+        })
+        .await?;
     }
-    Err(Fault::Contention.into())
+    tracing::info!(visual = stat.visual.as_str(), "stat created");
+    Ok(view(deps, group_id, stat).await?)
 }
 
 /// Merge `input` onto the stat. `if_match`: the version the client last saw (412 when stale);
@@ -436,7 +431,8 @@ pub async fn update(
     input: StatInput,
     if_match: Option<i64>,
 ) -> Result<StatView, StatError> {
-    for attempt in 0..MAX_ATTEMPTS {
+    let input = &input;
+    let (stat, changes) = transact(deps, move || async move {
         let (a, stat) = read(deps, caller, group_id, stat_id).await?;
         let cur = stat.ok_or(StatError::NotFound)?;
         if cur.admin_only && !a.is_admin() {
@@ -451,7 +447,7 @@ pub async fn update(
             return Err(StatError::NotFound);
         }
         if !m.changed {
-            return Ok(view(deps, group_id, cur).await?);
+            return Ok(Step::Done((cur, None)));
         }
         let now = deps.clock.now();
         let mut next = Stat {
@@ -477,20 +473,14 @@ pub async fn update(
             writes.push(history::entry_write(deps, group_id, &next));
         }
         writes.extend(writes_hold(&a, caller));
-        match deps.store.transact(writes).await {
-            Ok(()) => {
-                tracing::info!(
-                    value = m.value_changed,
-                    notes = m.notes_changed,
-                    "stat updated"
-                );
-                return Ok(view(deps, group_id, next).await?);
-            }
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
+        let changes = Some((m.value_changed, m.notes_changed));
+        Ok::<_, StatError>(Step::Commit(writes, (next, changes)))
+    })
+    .await?;
+    if let Some((value, notes)) = changes {
+        tracing::info!(value, notes, "stat updated");
     }
-    Err(Fault::Contention.into())
+    Ok(view(deps, group_id, stat).await?)
 }
 
 /// Admins only: delete the stat, then its history, attachments (objects too) and everyone's
@@ -502,8 +492,8 @@ pub async fn delete(
     group_id: &str,
     stat_id: &str,
 ) -> Result<(), StatError> {
-    let ckey = sk::stat_count(group_id);
-    for attempt in 0..MAX_ATTEMPTS {
+    let ckey = &sk::stat_count(group_id);
+    transact(deps, move || async move {
         let (a, stat) = read(deps, caller, group_id, stat_id).await?;
         a.require_admin()?;
         let Some(stat) = stat else {
@@ -514,7 +504,7 @@ pub async fn delete(
             key: sk::stat(group_id, &stat.id),
             cond: Cond::VersionIs(stat.version),
         }];
-        if let Some(c) = deps.store.get(&ckey).await? {
+        if let Some(c) = deps.store.get(ckey).await? {
             writes.push(Write::Update {
                 key: ckey.clone(),
                 set: [
@@ -531,17 +521,12 @@ pub async fn delete(
             });
         }
         writes.push(a.still_holds(caller));
-        match deps.store.transact(writes).await {
-            Ok(()) => {
-                let removed = sweep_children(deps, group_id, stat_id).await?;
-                tracing::info!(children = removed, "stat deleted");
-                return Ok(());
-            }
-            Err(StoreError::TransactionCanceled { .. }) => backoff(deps, attempt).await,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(Fault::Contention.into())
+        Ok::<_, StatError>(Step::Commit(writes, ()))
+    })
+    .await?;
+    let removed = sweep_children(deps, group_id, stat_id).await?;
+    tracing::info!(children = removed, "stat deleted");
+    Ok(())
 }
 
 /// Everything hanging off a stat: history, attachments (and their objects), settings.
@@ -580,7 +565,7 @@ pub(crate) async fn sweep_prefix(
             })
             .collect();
         removed += writes.len();
-        sweep::transact_retrying(deps, writes).await?;
+        crate::store::retry::transact_blind(deps, writes).await?;
     }
 }
 
@@ -592,28 +577,11 @@ pub async fn find(
     group_name: Option<&str>,
     stat_title: Option<&str>,
 ) -> Result<Vec<(String, StatView)>, StatError> {
-    let mut memberships = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = deps
-            .store
-            .query(
-                &Query::new(format!("USER#{}", caller.user_id))
-                    .prefix("GROUP#")
-                    .limit(100)
-                    .cursor(cursor),
-            )
-            .await?;
-        memberships.extend(
-            page.items
-                .iter()
-                .filter_map(|it| it.s(SK)?.strip_prefix("GROUP#").map(str::to_string)),
-        );
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => break,
-        }
-    }
+    let memberships: Vec<String> = crate::groups::memberships_of(deps, &caller.user_id)
+        .await?
+        .into_iter()
+        .map(|m| m.group_id)
+        .collect();
     let metas = batch_get_all(
         deps,
         memberships.iter().map(|g| keys::group_meta(g)).collect(),

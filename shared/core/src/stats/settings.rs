@@ -14,12 +14,13 @@ use serde_json::{json, Value as Json};
 use crate::domain::stat::Decimal;
 use crate::identity::parts::{AccountPart, PartFuture};
 use crate::identity::session::Caller;
-use crate::ports::store::{item, key_of, GSI1PK, GSI1SK, SK};
+use crate::ports::store::{item, key_of, GSI1, GSI1PK, GSI1SK, SK};
 use crate::ports::{Cond, Item, ItemExt, Key, Query, Value, Write};
 use crate::stats::StatError;
+use crate::store::keys;
 use crate::store::keys as sk;
+use crate::store::retry::{transact, Step};
 use crate::store::sealed::{open, seal};
-use crate::store::sweep;
 use crate::Deps;
 use crate::Fault;
 
@@ -124,7 +125,8 @@ pub async fn put(
     stat_id: &str,
     settings: Settings,
 ) -> Result<Settings, StatError> {
-    for attempt in 0..crate::store::retry::ATTEMPTS {
+    let settings = &settings;
+    transact(deps, move || async move {
         let (a, stat) = crate::stats::read_any(deps, caller, group_id, stat_id).await?;
         stat.ok_or(StatError::NotFound)?;
         let key = sk::settings(&caller.user_id, group_id, stat_id);
@@ -156,15 +158,9 @@ pub async fn put(
             },
             a.still_holds(caller),
         ];
-        match deps.store.transact(writes).await {
-            Ok(()) => return Ok(settings),
-            Err(crate::ports::StoreError::TransactionCanceled { .. }) => {
-                crate::store::retry::backoff(deps, attempt).await
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(Fault::Contention.into())
+        Ok::<_, StatError>(Step::Commit(writes, settings.clone()))
+    })
+    .await
 }
 
 /// Delete everyone's settings for one stat (`Some`) or for every stat of the group (`None`).
@@ -177,7 +173,7 @@ pub(crate) async fn sweep(
     let mut removed = 0;
     loop {
         let mut q = Query::new(sk::settings_index_pk(group_id))
-            .index("GSI1")
+            .index(GSI1)
             .limit(50);
         if let Some(sid) = stat_id {
             q = q.prefix(format!("{sid}#"));
@@ -196,30 +192,16 @@ pub(crate) async fn sweep(
             return Ok(removed);
         }
         removed += writes.len();
-        sweep::transact_retrying(deps, writes).await?;
+        crate::store::retry::transact_blind(deps, writes).await?;
     }
 }
 
 /// Every settings item of the user (all pages of their partition's `STATSET#` range).
 async fn all_of(deps: &Deps, user_id: &str) -> Result<Vec<Item>, Fault> {
-    let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = deps
-            .store
-            .query(
-                &Query::new(format!("USER#{user_id}"))
-                    .prefix(sk::SETTINGS_PREFIX)
-                    .limit(100)
-                    .cursor(cursor),
-            )
-            .await?;
-        out.extend(page.items);
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => return Ok(out),
-        }
-    }
+    let q = Query::new(keys::user_pk(user_id))
+        .prefix(sk::SETTINGS_PREFIX)
+        .limit(100);
+    crate::store::batch::all(deps, q).await
 }
 
 /// The stats feature's share of an account: the user's stat settings. (Stats, history and
@@ -259,7 +241,7 @@ fn erase_part<'a>(deps: &'a Deps, caller: &'a Caller) -> PartFuture<'a> {
                     cond: Cond::None,
                 })
                 .collect();
-            sweep::transact_retrying(deps, writes).await?;
+            crate::store::retry::transact_blind(deps, writes).await?;
         }
         tracing::info!(settings = items.len(), "stat settings erased");
         Ok(json!({ "settingsDeleted": items.len() }))

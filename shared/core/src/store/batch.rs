@@ -45,13 +45,36 @@ pub async fn page_of(
 /// memberships, a group's admins).
 pub async fn all(deps: &Deps, query: Query) -> Result<Vec<Item>, Fault> {
     let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = deps.store.query(&query.clone().cursor(cursor)).await?;
-        out.extend(page.items);
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => return Ok(out),
+    let mut pages = Pages::new(query);
+    while let Some(items) = pages.next(deps).await? {
+        out.extend(items);
+    }
+    Ok(out)
+}
+
+/// A query read page by page, for loops that handle each page as it comes (delete it, stop at
+/// a match): `while let Some(items) = pages.next(deps).await? { … }`.
+pub struct Pages {
+    query: Query,
+    /// `None` once the last page was read; before that, the cursor of the next page.
+    cursor: Option<Option<String>>,
+}
+
+impl Pages {
+    pub fn new(query: Query) -> Self {
+        Self {
+            query,
+            cursor: Some(None),
         }
+    }
+
+    /// The next page's items, or `None` after the last page.
+    pub async fn next(&mut self, deps: &Deps) -> Result<Option<Vec<Item>>, Fault> {
+        let Some(cursor) = self.cursor.take() else {
+            return Ok(None);
+        };
+        let page = deps.store.query(&self.query.clone().cursor(cursor)).await?;
+        self.cursor = page.next.map(Some);
+        Ok(Some(page.items))
     }
 }

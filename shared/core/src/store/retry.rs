@@ -23,7 +23,30 @@ pub enum Step<T> {
 /// Run `attempt` until its writes commit (or it has nothing to write). A cancelled transaction
 /// (a condition no longer holds: someone else wrote first) runs the attempt again from its
 /// reads; any other error ends it.
-pub async fn transact<T, E, F, Fut>(deps: &Deps, mut attempt: F) -> Result<T, E>
+pub async fn transact<T, E, F, Fut>(deps: &Deps, attempt: F) -> Result<T, E>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Step<T>, E>>,
+    E: From<Fault>,
+{
+    match transact_unless(deps, |_| false, attempt).await? {
+        Ok(v) => Ok(v),
+        Err(Refused) => Err(Fault::Contention.into()),
+    }
+}
+
+/// A cancelled transaction that `transact_unless` was told not to run again.
+#[derive(Debug)]
+pub struct Refused;
+
+/// As `transact`, except that a cancelled transaction whose failed writes (their indexes in the
+/// attempt's writes) `refuse` accepts is not tried again: the answer is then `Ok(Err(Refused))`
+/// (for a condition that another attempt cannot meet, e.g. a key that belongs to someone else).
+pub async fn transact_unless<T, E, F, Fut>(
+    deps: &Deps,
+    refuse: impl Fn(&[usize]) -> bool,
+    mut attempt: F,
+) -> Result<Result<T, Refused>, E>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<Step<T>, E>>,
@@ -31,9 +54,12 @@ where
 {
     for n in 0..ATTEMPTS {
         match attempt().await? {
-            Step::Done(v) => return Ok(v),
+            Step::Done(v) => return Ok(Ok(v)),
             Step::Commit(writes, v) => match deps.store.transact(writes).await {
-                Ok(()) => return Ok(v),
+                Ok(()) => return Ok(Ok(v)),
+                Err(StoreError::TransactionCanceled { failed }) if refuse(&failed) => {
+                    return Ok(Err(Refused))
+                }
                 Err(StoreError::TransactionCanceled { .. }) => backoff(deps, n).await,
                 Err(e) => return Err(Fault::from(e).into()),
             },
@@ -54,7 +80,7 @@ pub async fn transact_blind(deps: &Deps, writes: Vec<Write>) -> Result<(), Fault
 
 /// A short randomised pause between attempts, so racing writers spread out instead of
 /// colliding again.
-pub(crate) async fn backoff(deps: &Deps, attempt: usize) {
+async fn backoff(deps: &Deps, attempt: usize) {
     let mut b = [0u8; 1];
     deps.random.fill(&mut b);
     let ms = 2 + 4 * attempt.min(8) as u64 + u64::from(b[0] % 16);

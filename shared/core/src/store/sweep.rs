@@ -12,14 +12,15 @@
 use std::collections::BTreeSet;
 
 use crate::ports::store::key_of;
-use crate::ports::{Cond, ItemExt, Query, StoreError, Write};
+use crate::ports::{Cond, ItemExt, Query, Write};
+use crate::store::batch::Pages;
 use crate::store::keys;
+use crate::store::retry::transact_blind;
 use crate::Deps;
 use crate::Fault;
 
 /// Items read per page (a follower brings three more deletes), so at most 100 per transaction.
 const PAGE: u32 = 25;
-const ATTEMPTS: usize = 8;
 
 /// Delete META (if still there), then sweep.
 pub async fn purge(deps: &Deps, group_id: &str) -> Result<usize, Fault> {
@@ -34,46 +35,39 @@ pub async fn purge(deps: &Deps, group_id: &str) -> Result<usize, Fault> {
 pub async fn sweep(deps: &Deps, group_id: &str) -> Result<usize, Fault> {
     let pk = keys::group_pk(group_id);
     let mut removed = 0;
-    let mut cursor = None;
-    loop {
-        let page = deps
-            .store
-            .query(&Query::new(pk.clone()).limit(PAGE).cursor(cursor))
-            .await?;
+    let mut pages = Pages::new(Query::new(pk).limit(PAGE));
+    while let Some(items) = pages.next(deps).await? {
         // A set: two invitation records may point at one invitee item (an expired one not yet
         // removed by TTL next to its replacement), and a transaction may not name a key twice.
         let mut doomed = BTreeSet::new();
-        for it in &page.items {
+        for it in &items {
             let Some(key) = key_of(it) else { continue };
-            if key.sk.starts_with("MEMBER#") || key.sk.starts_with("FOLLOWER#") {
+            if key.sk.starts_with(keys::MEMBER_PREFIX) || key.sk.starts_with(keys::FOLLOWER_PREFIX)
+            {
                 if let Some(user_id) = it.s("userId") {
                     doomed.insert(keys::membership(user_id, group_id));
                     doomed.insert(keys::mute(user_id, group_id));
-                    doomed.insert(crate::follow::blocked_key(user_id, group_id));
+                    doomed.insert(keys::blocked(user_id, group_id));
                 }
-            } else if key.sk.starts_with("LINK#") {
+            } else if key.sk.starts_with(keys::LINK_PREFIX) {
                 if let Some(hash) = it.s("hash") {
-                    doomed.insert(crate::follow::links::link_key(hash));
+                    doomed.insert(keys::link(hash));
                 }
-            } else if key.sk.starts_with("INVITATION#") {
+            } else if key.sk.starts_with(keys::INVITATION_PREFIX) {
                 if let Some(phone_index) = it.s("phoneIndex") {
                     doomed.insert(keys::invite(phone_index, group_id));
                 }
-            } else if key.sk.starts_with("ATT#") {
+            } else if key.sk.starts_with(keys::ATTACHMENT_PREFIX) {
                 doomed.extend(crate::stats::attachments::pointer_of(it));
             }
             doomed.insert(key);
         }
         // Attachment objects first: no record is gone while its object lives on.
-        crate::stats::attachments::purge_objects(deps, &page.items).await?;
+        crate::stats::attachments::purge_objects(deps, &items).await?;
         if !doomed.is_empty() {
-            transact_retrying(deps, doomed.into_iter().map(delete).collect()).await?;
+            transact_blind(deps, doomed.into_iter().map(delete).collect()).await?;
         }
-        removed += page.items.len();
-        match page.next {
-            Some(next) => cursor = Some(next),
-            None => break,
-        }
+        removed += items.len();
     }
     // Everyone's stat settings for the group live in their own partitions (GSI1 finds them).
     crate::stats::settings::sweep(deps, group_id, None).await?;
@@ -85,18 +79,4 @@ fn delete(key: crate::ports::Key) -> Write {
         key,
         cond: Cond::None,
     }
-}
-
-/// Unconditional deletes only fail on a conflicting concurrent transaction: try again.
-pub(crate) async fn transact_retrying(deps: &Deps, writes: Vec<Write>) -> Result<(), Fault> {
-    for attempt in 0..ATTEMPTS {
-        match deps.store.transact(writes.clone()).await {
-            Ok(()) => return Ok(()),
-            Err(StoreError::TransactionCanceled { .. }) => {
-                crate::store::retry::backoff(deps, attempt).await
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(Fault::Contention)
 }
