@@ -3,6 +3,7 @@
 //! (`DELETE /v1/me`) call every part. A feature that forgets to register is caught by the
 //! export/deletion tests, which create data in every feature and check nothing survives.
 
+pub mod follows;
 pub mod handlers;
 
 use serde_json::Value;
@@ -17,7 +18,7 @@ use crate::Fault;
 pub static PARTS: &[AccountPart] = &[
     crate::stats::settings::PART,
     // Before the groups part: it walks memberships, which the groups part removes.
-    crate::follow::account::PART,
+    follows::PART,
     crate::groups::account::PART,
     crate::identity::devices::PART,
 ];

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use crate::domain::ids;
 use crate::domain::time::rfc3339;
-use crate::follow::parse_follower;
+use crate::groups::followers::parse_follower;
 use crate::groups::members::{display_names, parse_target, DEFAULT_DISPLAY_NAME};
 use crate::groups::{access, reader_access, Access, GroupError, Role, KIND_PUBLIC};
 use crate::identity::session::Caller;

@@ -9,8 +9,9 @@ use serde_json::json;
 
 use crate::domain::ids::{FollowerId, GroupId, LinkId};
 use crate::domain::time::rfc3339;
+use crate::follow;
 use crate::follow::links::{self, Link};
-use crate::follow::{self, Follower};
+use crate::groups::followers::Follower;
 use crate::groups::handlers::groups::GroupReply;
 use crate::http::cursor::{self, ListReply};
 use crate::http::{request, ApiError, Authed, Ctx, Reply};

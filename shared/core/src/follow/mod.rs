@@ -15,7 +15,6 @@
 //! and cannot follow again (the follower id is deterministic), plus `USER#<uid>/BLOCKED#<gid>` so
 //! account deletion finds it.
 
-pub mod account;
 pub mod handlers;
 pub mod links;
 
@@ -24,13 +23,13 @@ use sha2::Sha256;
 
 use crate::domain::ids;
 use crate::domain::time::rfc3339;
-use crate::groups::secret;
+use crate::groups::followers::{parse_follower, secret, Follower};
 use crate::groups::{
     access, parse_membership, parse_meta, reader_access, Access, GroupError, GroupView, Role,
     KIND_PUBLIC,
 };
 use crate::identity::session::Caller;
-use crate::ports::store::{item, SK};
+use crate::ports::store::item;
 use crate::ports::{Cond, Item, ItemExt, Value, Write};
 use crate::store::batch::find;
 use crate::store::keys;
@@ -55,45 +54,6 @@ pub(crate) fn follower_id(secret: &[u8], user_id: &str) -> String {
 fn pseudonyms(secret: &[u8], user_id: &str) -> impl Iterator<Item = String> {
     let code = ids::encode(&mac(secret, "name", user_id)).to_uppercase();
     (4..=code.len().min(16)).map(move |n| format!("Follower {}", &code[..n]))
-}
-
-/// A follower as the admins see them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Follower {
-    pub id: String,
-    pub user_id: String,
-    pub pseudonym: String,
-    pub followed_at: String,
-    pub blocked: bool,
-    pub version: i64,
-}
-
-pub(crate) fn parse_follower(it: &Item) -> Result<Follower, Fault> {
-    Ok(Follower {
-        id: it
-            .s(SK)
-            .and_then(|s| s.strip_prefix(keys::FOLLOWER_PREFIX))
-            .ok_or(Fault::Corrupt("follower key"))?
-            .to_string(),
-        user_id: it
-            .s("userId")
-            .ok_or(Fault::Corrupt("follower without user"))?
-            .to_string(),
-        pseudonym: it.s("pseudonym").unwrap_or_default().to_string(),
-        followed_at: it.s("followedAt").unwrap_or_default().to_string(),
-        blocked: it.bool("blocked").unwrap_or(false),
-        version: it.version(),
-    })
-}
-
-/// The follower count as of now (0 when nobody ever followed).
-pub async fn count(deps: &Deps, group_id: &str) -> Result<i64, Fault> {
-    Ok(deps
-        .store
-        .get(&keys::follower_count(group_id))
-        .await?
-        .and_then(|c| c.n("count"))
-        .unwrap_or(0))
 }
 
 /// The write moving the follower count by `delta`, conditional on the version read.

@@ -15,6 +15,7 @@
 //! that does not exist.
 
 pub mod account;
+pub mod followers;
 pub mod handlers;
 pub mod inbox;
 pub mod invitations;
@@ -338,7 +339,7 @@ pub async fn create(deps: &Deps, caller: &Caller, new: NewGroup) -> Result<Group
         ],
     );
     if new.public {
-        add_secret(deps, &gkey, &mut meta);
+        followers::add_secret(deps, &gkey, &mut meta);
     }
     let (member_id, member) =
         new_member_writes(deps, &group_id, &caller.user_id, Role::Admin, &now, None);
@@ -536,27 +537,4 @@ pub async fn delete(deps: &Deps, caller: &Caller, group_id: &str) -> Result<(), 
         tracing::info!(items = removed + 1, "group deleted");
     }
     Ok(())
-}
-
-/// Put a fresh follower secret on a new public group's META.
-pub(crate) fn add_secret(deps: &Deps, meta_key: &Key, meta: &mut Item) {
-    let mut secret = [0u8; 32];
-    deps.random.fill(&mut secret);
-    let ctx = crate::store::keys::seal_context(meta_key, "followerSecret");
-    meta.insert(
-        "followerSecret".into(),
-        Value::B(deps.crypto.seal(&ctx, &secret)),
-    );
-}
-
-/// The group's follower secret (public groups only).
-pub(crate) fn secret(deps: &Deps, group_id: &str, meta: &Item) -> Result<Vec<u8>, Fault> {
-    let sealed = meta
-        .b("followerSecret")
-        .ok_or(Fault::Corrupt("public group without follower secret"))?;
-    let ctx = crate::store::keys::seal_context(
-        &crate::store::keys::group_meta(group_id),
-        "followerSecret",
-    );
-    Ok(deps.crypto.open(&ctx, sealed)?)
 }

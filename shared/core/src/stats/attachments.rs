@@ -22,7 +22,7 @@ use crate::domain::time::rfc3339;
 use crate::identity::session::Caller;
 use crate::ports::random::RandomExt;
 use crate::ports::store::{item, SK};
-use crate::ports::{Cond, Item, ItemExt, Key, PresignedUpload, Query, StoreError, Value, Write};
+use crate::ports::{Cond, Item, ItemExt, PresignedUpload, Query, StoreError, Value, Write};
 use crate::stats::{member_names, read, StatError};
 use crate::store::keys as sk;
 use crate::store::keys;
@@ -37,8 +37,7 @@ pub const UPLOAD_URL_SECS: u64 = 15 * 60;
 pub const DOWNLOAD_URL_SECS: u64 = 5 * 60;
 /// A pending record this long past its upload URL's expiry is abandoned (never uploaded).
 const ABANDONED_AFTER_SECS: i64 = 3600;
-pub const PENDING_PREFIX: &str = "pending/";
-pub const READY_PREFIX: &str = "att/";
+pub use crate::store::keys::{PENDING_PREFIX, READY_PREFIX};
 
 /// Images, PDF, CSV, plain text and Office documents.
 pub const ALLOWED_TYPES: &[&str] = &[
@@ -141,14 +140,6 @@ impl AttachmentInput {
     }
 }
 
-fn pending_key(object_id: &str) -> String {
-    format!("{PENDING_PREFIX}{object_id}")
-}
-
-fn ready_key(object_id: &str) -> String {
-    format!("{READY_PREFIX}{object_id}")
-}
-
 fn parse(deps: &Deps, group_id: &str, it: &Item) -> Result<Attachment, Fault> {
     let sort = it.s(SK).ok_or(Fault::Corrupt("attachment key"))?;
     let (stat_id, id) = sort
@@ -223,7 +214,7 @@ fn abandoned(deps: &Deps, a: &Attachment) -> bool {
 /// Remove a record, its object pointer and both possible objects. Objects go first: a record
 /// never points at nothing while its object lives on.
 async fn remove(deps: &Deps, a: &Attachment, extra: Option<Write>) -> Result<(), Fault> {
-    delete_objects(deps, &a.object_id).await?;
+    crate::store::sweep::delete_objects(deps, &a.object_id).await?;
     let mut writes = vec![
         Write::Delete {
             key: sk::attachment(&a.group_id, &a.stat_id, &a.id),
@@ -242,20 +233,6 @@ async fn remove(deps: &Deps, a: &Attachment, extra: Option<Write>) -> Result<(),
         }
         None => crate::store::retry::transact_blind(deps, writes).await,
     }
-}
-
-pub(crate) async fn delete_objects(deps: &Deps, object_id: &str) -> Result<(), Fault> {
-    if object_id.is_empty() {
-        return Ok(());
-    }
-    deps.blobs.delete(&pending_key(object_id)).await?;
-    deps.blobs.delete(&ready_key(object_id)).await?;
-    Ok(())
-}
-
-/// For the group purge: the pointer item of an `ATT#` record (deleted with it).
-pub(crate) fn pointer_of(it: &Item) -> Option<Key> {
-    it.s("objectId").map(sk::object_pointer)
 }
 
 async fn with_names(
@@ -304,7 +281,7 @@ pub async fn create(
     let upload = deps
         .blobs
         .presign_upload(
-            &pending_key(&object_id),
+            &keys::pending_object(&object_id),
             &content_type,
             size,
             UPLOAD_URL_SECS,
@@ -421,7 +398,7 @@ pub async fn get(
     if view.att.status == Status::Ready {
         view.download_url = Some(
             deps.blobs
-                .presign_download(&ready_key(&view.att.object_id), DOWNLOAD_URL_SECS)
+                .presign_download(&keys::ready_object(&view.att.object_id), DOWNLOAD_URL_SECS)
                 .await
                 .map_err(Fault::from)?,
         );
@@ -511,7 +488,7 @@ async fn finalize_record(deps: &Deps, att: &Attachment) -> Result<Option<Attachm
     if att.status != Status::Pending {
         return Ok(None);
     }
-    let pending = pending_key(&att.object_id);
+    let pending = keys::pending_object(&att.object_id);
     let Some(meta) = deps.blobs.head(&pending).await? else {
         return Ok(None);
     };
@@ -532,7 +509,7 @@ async fn finalize_record(deps: &Deps, att: &Attachment) -> Result<Option<Attachm
     match reason {
         None => {
             deps.blobs
-                .copy(&pending, &ready_key(&att.object_id))
+                .copy(&pending, &keys::ready_object(&att.object_id))
                 .await?;
             next.status = Status::Ready;
         }
@@ -558,7 +535,7 @@ async fn finalize_record(deps: &Deps, att: &Attachment) -> Result<Option<Attachm
             Some(it) => Ok(Some(parse(deps, &att.group_id, &it)?)),
             // Deleted meanwhile: leave no object behind.
             None => {
-                delete_objects(deps, &att.object_id).await?;
+                crate::store::sweep::delete_objects(deps, &att.object_id).await?;
                 Ok(None)
             }
         },
@@ -573,17 +550,4 @@ pub(crate) async fn sweep_stat(deps: &Deps, group_id: &str, stat_id: &str) -> Re
         remove(deps, a, None).await?;
     }
     Ok(all.len())
-}
-
-/// For the group purge: the records among `items` whose objects must go too.
-pub(crate) async fn purge_objects(deps: &Deps, items: &[Item]) -> Result<(), Fault> {
-    for it in items {
-        if it
-            .s(SK)
-            .is_some_and(|s| s.starts_with(keys::ATTACHMENT_PREFIX))
-        {
-            delete_objects(deps, it.s("objectId").unwrap_or_default()).await?;
-        }
-    }
-    Ok(())
 }

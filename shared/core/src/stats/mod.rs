@@ -533,7 +533,7 @@ pub async fn delete(
 async fn sweep_children(deps: &Deps, group_id: &str, stat_id: &str) -> Result<usize, Fault> {
     Ok(history::sweep(deps, group_id, stat_id).await?
         + attachments::sweep_stat(deps, group_id, stat_id).await?
-        + settings::sweep(deps, group_id, Some(stat_id)).await?)
+        + crate::store::sweep::settings(deps, group_id, Some(stat_id)).await?)
 }
 
 /// Every item of a prefix under the group, deleted page by page. Returns how many.

@@ -14,7 +14,7 @@ use serde_json::{json, Value as Json};
 use crate::domain::stat::Decimal;
 use crate::identity::parts::{AccountPart, PartFuture};
 use crate::identity::session::Caller;
-use crate::ports::store::{item, key_of, GSI1, GSI1PK, GSI1SK, SK};
+use crate::ports::store::{item, key_of, GSI1PK, GSI1SK, SK};
 use crate::ports::{Cond, Item, ItemExt, Key, Query, Value, Write};
 use crate::stats::StatError;
 use crate::store::keys;
@@ -161,39 +161,6 @@ pub async fn put(
         Ok::<_, StatError>(Step::Commit(writes, settings.clone()))
     })
     .await
-}
-
-/// Delete everyone's settings for one stat (`Some`) or for every stat of the group (`None`).
-/// The index is eventually consistent, so a page is re-read until it comes back empty.
-pub(crate) async fn sweep(
-    deps: &Deps,
-    group_id: &str,
-    stat_id: Option<&str>,
-) -> Result<usize, Fault> {
-    let mut removed = 0;
-    loop {
-        let mut q = Query::new(sk::settings_index_pk(group_id))
-            .index(GSI1)
-            .limit(50);
-        if let Some(sid) = stat_id {
-            q = q.prefix(format!("{sid}#"));
-        }
-        let page = deps.store.query(&q).await?;
-        let writes: Vec<Write> = page
-            .items
-            .iter()
-            .filter_map(key_of)
-            .map(|key| Write::Delete {
-                key,
-                cond: Cond::None,
-            })
-            .collect();
-        if writes.is_empty() {
-            return Ok(removed);
-        }
-        removed += writes.len();
-        crate::store::retry::transact_blind(deps, writes).await?;
-    }
 }
 
 /// Every settings item of the user (all pages of their partition's `STATSET#` range).

@@ -274,3 +274,18 @@ pub fn settings_index_prefix(stat_id: &str) -> String {
 pub fn settings_index_sk(stat_id: &str, user_id: &str) -> String {
     format!("{}{user_id}", settings_index_prefix(stat_id))
 }
+
+// ---- attachment objects (blob keys, not table keys)
+
+/// Where an upload lands: S3 notifies `finalize` for objects under this prefix.
+pub const PENDING_PREFIX: &str = "pending/";
+/// Where a checked attachment lives.
+pub const READY_PREFIX: &str = "att/";
+
+pub fn pending_object(object_id: &str) -> String {
+    format!("{PENDING_PREFIX}{object_id}")
+}
+
+pub fn ready_object(object_id: &str) -> String {
+    format!("{READY_PREFIX}{object_id}")
+}

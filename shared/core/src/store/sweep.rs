@@ -5,13 +5,14 @@
 //! `LINK#<hash>/LINK`, and each pending invitation's `INVITE#<phone>/GROUP#<gid>`.
 //!
 //! Callers delete META first (that is what makes the group gone: every writer that adds to a
-//! group is conditional on META), then `sweep`. A feature that stores items outside the group
-//! partition, or blobs, must add their removal here: attachments (their object pointers and
-//! objects) and everyone's stat settings (found through GSI1) are.
+//! group is conditional on META), then `sweep`. The sweep knows keys, never a feature: what an
+//! item points to is read from the item by the rules of the key table (`store::keys`). Items kept
+//! outside the group partition are removed here too: attachment objects and their pointers, and
+//! everyone's stat settings (found through GSI1).
 
 use std::collections::BTreeSet;
 
-use crate::ports::store::key_of;
+use crate::ports::store::{key_of, GSI1, SK};
 use crate::ports::{Cond, ItemExt, Query, Write};
 use crate::store::batch::Pages;
 use crate::store::keys;
@@ -58,19 +59,27 @@ pub async fn sweep(deps: &Deps, group_id: &str) -> Result<usize, Fault> {
                     doomed.insert(keys::invite(phone_index, group_id));
                 }
             } else if key.sk.starts_with(keys::ATTACHMENT_PREFIX) {
-                doomed.extend(crate::stats::attachments::pointer_of(it));
+                // The pointer from the object to its record goes with the record.
+                doomed.extend(it.s("objectId").map(keys::object_pointer));
             }
             doomed.insert(key);
         }
         // Attachment objects first: no record is gone while its object lives on.
-        crate::stats::attachments::purge_objects(deps, &items).await?;
+        for it in &items {
+            if it
+                .s(SK)
+                .is_some_and(|s| s.starts_with(keys::ATTACHMENT_PREFIX))
+            {
+                delete_objects(deps, it.s("objectId").unwrap_or_default()).await?;
+            }
+        }
         if !doomed.is_empty() {
             transact_blind(deps, doomed.into_iter().map(delete).collect()).await?;
         }
         removed += items.len();
     }
     // Everyone's stat settings for the group live in their own partitions (GSI1 finds them).
-    crate::stats::settings::sweep(deps, group_id, None).await?;
+    settings(deps, group_id, None).await?;
     Ok(removed)
 }
 
@@ -78,5 +87,44 @@ fn delete(key: crate::ports::Key) -> Write {
     Write::Delete {
         key,
         cond: Cond::None,
+    }
+}
+
+/// Delete an attachment's object wherever it is (pending or checked). Idempotent.
+pub async fn delete_objects(deps: &Deps, object_id: &str) -> Result<(), Fault> {
+    if object_id.is_empty() {
+        return Ok(());
+    }
+    deps.blobs.delete(&keys::pending_object(object_id)).await?;
+    deps.blobs.delete(&keys::ready_object(object_id)).await?;
+    Ok(())
+}
+
+/// Delete everyone's settings for one stat (`Some`) or for every stat of the group (`None`).
+/// The index is eventually consistent, so a page is re-read until it comes back empty.
+pub async fn settings(deps: &Deps, group_id: &str, stat_id: Option<&str>) -> Result<usize, Fault> {
+    let mut removed = 0;
+    loop {
+        let mut q = Query::new(keys::settings_index_pk(group_id))
+            .index(GSI1)
+            .limit(50);
+        if let Some(sid) = stat_id {
+            q = q.prefix(format!("{sid}#"));
+        }
+        let page = deps.store.query(&q).await?;
+        let writes: Vec<Write> = page
+            .items
+            .iter()
+            .filter_map(key_of)
+            .map(|key| Write::Delete {
+                key,
+                cond: Cond::None,
+            })
+            .collect();
+        if writes.is_empty() {
+            return Ok(removed);
+        }
+        removed += writes.len();
+        transact_blind(deps, writes).await?;
     }
 }

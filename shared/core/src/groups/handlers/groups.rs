@@ -43,7 +43,7 @@ impl GroupReply {
     /// The reply with the follower count, for an admin of a public group.
     pub(crate) async fn with_followers(deps: &crate::Deps, v: GroupView) -> Result<Self, ApiError> {
         let count = if v.role == Role::Admin && v.group.kind == KIND_PUBLIC {
-            Some(crate::follow::count(deps, &v.group.id).await?)
+            Some(crate::groups::followers::count(deps, &v.group.id).await?)
         } else {
             None
         };

@@ -1,5 +1,6 @@
-//! Issue 7's share of an account (`account::PARTS`, run before the groups part so that the
-//! memberships it walks still exist): follows, blocks, mutes and the user's own chat messages.
+//! The account part named `follows` (run before the groups part so that the memberships it
+//! walks still exist): follows, blocks, mutes and the user's own chat messages. It spans the
+//! follow, chat and groups features, so it lives in the account layer above them.
 //!
 //! Export lists the groups followed (with the pseudonym), mute flags and every message the user
 //! wrote. Erase **deletes** the user's messages (group chats: their own messages; follower
@@ -9,7 +10,8 @@
 use serde_json::{json, Value};
 
 use crate::chat::{self, MAIN};
-use crate::follow::{drop_follower, parse_follower};
+use crate::follow::drop_follower;
+use crate::groups::followers::parse_follower;
 use crate::groups::{Membership, Role};
 use crate::identity::parts::{AccountPart, PartFuture};
 use crate::identity::session::Caller;
