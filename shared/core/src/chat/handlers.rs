@@ -156,3 +156,15 @@ pub async fn mute_group(ctx: Authed) -> Result<Reply, ApiError> {
     let muted = mute::set(&ctx.deps, caller, &gid, body.muted).await?;
     Reply::ok(json!({ "muted": muted }))
 }
+
+impl From<crate::chat::ChatError> for ApiError {
+    fn from(e: crate::chat::ChatError) -> Self {
+        use crate::chat::ChatError as E;
+        match e {
+            E::NotFound => Self::NotFound,
+            E::Conflict(m) => Self::Conflict(m.into()),
+            E::Throttled { retry_after } => Self::TooManyRequests(retry_after),
+            E::Fault(f) => f.into(),
+        }
+    }
+}

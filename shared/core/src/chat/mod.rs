@@ -28,6 +28,45 @@ use crate::store::sealed::{open, seal};
 use crate::Deps;
 use crate::Fault;
 
+#[derive(Debug, thiserror::Error)]
+pub enum ChatError {
+    /// Unknown, or not visible to / not allowed for this caller: one answer for all.
+    #[error("not found")]
+    NotFound,
+    /// The change would break a rule; the message is shown to the user.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    /// A per-user cap; retry after this many seconds.
+    #[error("throttled")]
+    Throttled { retry_after: u64 },
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
+/// The group checks a chat use case starts with keep their answers (a 429 stays a 429).
+impl From<GroupError> for ChatError {
+    fn from(e: GroupError) -> Self {
+        match e {
+            GroupError::NotFound => Self::NotFound,
+            GroupError::Conflict(m) => Self::Conflict(m),
+            GroupError::Throttled { retry_after } => Self::Throttled { retry_after },
+            GroupError::Fault(f) => Self::Fault(f),
+        }
+    }
+}
+
+impl From<crate::ports::StoreError> for ChatError {
+    fn from(e: crate::ports::StoreError) -> Self {
+        Self::Fault(e.into())
+    }
+}
+
+impl From<crate::ports::CryptoError> for ChatError {
+    fn from(e: crate::ports::CryptoError) -> Self {
+        Self::Fault(e.into())
+    }
+}
+
 /// The group chat's thread id.
 pub const MAIN: &str = "main";
 /// Characters per message.
@@ -81,13 +120,13 @@ async fn authorize(
     caller: &Caller,
     group_id: &str,
     thread: Option<&str>,
-) -> Result<(Access, String), GroupError> {
+) -> Result<(Access, String), ChatError> {
     match thread {
         None => Ok((access(deps, caller, group_id).await?, MAIN.to_string())),
         Some("mine") => {
             let a = reader_access(deps, caller, group_id).await?;
             if a.me.role != Role::Follower || a.group.kind != KIND_PUBLIC {
-                return Err(GroupError::NotFound);
+                return Err(ChatError::NotFound);
             }
             let fid = a.me.member_id.clone();
             Ok((a, fid))
@@ -96,7 +135,7 @@ async fn authorize(
             let a = access(deps, caller, group_id).await?;
             a.require_admin()?;
             if a.group.kind != KIND_PUBLIC || !ids::is_token(fid, 16) {
-                return Err(GroupError::NotFound);
+                return Err(ChatError::NotFound);
             }
             if deps
                 .store
@@ -104,7 +143,7 @@ async fn authorize(
                 .await?
                 .is_none()
             {
-                return Err(GroupError::NotFound);
+                return Err(ChatError::NotFound);
             }
             Ok((a, fid.to_string()))
         }
@@ -158,7 +197,7 @@ pub async fn list(
     thread: Option<&str>,
     limit: u32,
     cursor: Option<String>,
-) -> Result<(Vec<Message>, Option<String>), GroupError> {
+) -> Result<(Vec<Message>, Option<String>), ChatError> {
     let (_, tid) = authorize(deps, caller, group_id, thread).await?;
     let page = deps
         .store
@@ -200,7 +239,7 @@ pub async fn post(
     group_id: &str,
     thread: Option<&str>,
     text: &str,
-) -> Result<Message, GroupError> {
+) -> Result<Message, ChatError> {
     let (tid, message) = transact(deps, move || async move {
         let (a, tid) = authorize(deps, caller, group_id, thread).await?;
         let now = deps.clock.now();
@@ -269,7 +308,7 @@ pub async fn post(
             author_role: a.me.role.as_str().into(),
             mine: true,
         };
-        Ok::<_, GroupError>(Step::Commit(writes, (tid, message)))
+        Ok::<_, ChatError>(Step::Commit(writes, (tid, message)))
     })
     .await?;
     tracing::info!(
@@ -315,11 +354,11 @@ pub async fn threads(
     group_id: &str,
     limit: u32,
     cursor: Option<String>,
-) -> Result<(Vec<Thread>, Option<String>), GroupError> {
+) -> Result<(Vec<Thread>, Option<String>), ChatError> {
     let a = access(deps, caller, group_id).await?;
     a.require_admin()?;
     if a.group.kind != KIND_PUBLIC {
-        return Err(GroupError::NotFound);
+        return Err(ChatError::NotFound);
     }
     let page = crate::store::batch::page_of(
         deps,

@@ -163,14 +163,14 @@ pub async fn list_followers(ctx: Authed) -> Result<Reply, ApiError> {
     let gid = ctx.path::<GroupId>()?;
     let scope = format!("followers|{gid}|{}", caller.user_id);
     let (limit, after) = cursor::page(&ctx, &scope)?;
-    let (items, next) = follow::list(&ctx.deps, caller, &gid, limit, after).await?;
+    let (items, next) = follow::admin::list(&ctx.deps, caller, &gid, limit, after).await?;
     let data = items.into_iter().map(FollowerReply::from).collect();
     Reply::ok(ListReply::new(&ctx.deps, &scope, data, next))
 }
 
 pub async fn block_follower(ctx: Authed) -> Result<Reply, ApiError> {
     let caller = &ctx.caller;
-    let f = follow::block(
+    let f = follow::admin::block(
         &ctx.deps,
         caller,
         &ctx.path::<GroupId>()?,
@@ -182,7 +182,7 @@ pub async fn block_follower(ctx: Authed) -> Result<Reply, ApiError> {
 
 pub async fn unblock_follower(ctx: Authed) -> Result<Reply, ApiError> {
     let caller = &ctx.caller;
-    let f = follow::unblock(
+    let f = follow::admin::unblock(
         &ctx.deps,
         caller,
         &ctx.path::<GroupId>()?,
@@ -190,4 +190,16 @@ pub async fn unblock_follower(ctx: Authed) -> Result<Reply, ApiError> {
     )
     .await?;
     Reply::ok(FollowerReply::from(f))
+}
+
+impl From<crate::follow::FollowError> for ApiError {
+    fn from(e: crate::follow::FollowError) -> Self {
+        use crate::follow::FollowError as E;
+        match e {
+            E::NotFound => Self::NotFound,
+            E::Conflict(m) => Self::Conflict(m.into()),
+            E::Throttled { retry_after } => Self::TooManyRequests(retry_after),
+            E::Fault(f) => f.into(),
+        }
+    }
 }

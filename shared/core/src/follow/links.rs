@@ -8,7 +8,8 @@
 
 use crate::domain::ids;
 use crate::domain::time::rfc3339;
-use crate::groups::{access, GroupError, KIND_PUBLIC};
+use crate::follow::FollowError;
+use crate::groups::{access, KIND_PUBLIC};
 use crate::identity::session::Caller;
 use crate::ports::random::RandomExt;
 use crate::ports::store::{item, SK, TTL};
@@ -58,20 +59,20 @@ fn hash(deps: &Deps, token: &str) -> String {
 
 /// The link of `token` if it may still be used to follow (maxUses is checked by the caller,
 /// since an existing follower may still "follow" idempotently).
-pub(crate) async fn usable(deps: &Deps, token: &str) -> Result<Link, GroupError> {
+pub(crate) async fn usable(deps: &Deps, token: &str) -> Result<Link, FollowError> {
     if !ids::is_token(token, TOKEN_BYTES) {
-        return Err(GroupError::NotFound);
+        return Err(FollowError::NotFound);
     }
     let h = hash(deps, token);
     let it = deps
         .store
         .get(&keys::link(&h))
         .await?
-        .ok_or(GroupError::NotFound)?;
-    let link = parse(&h, &it).ok_or(GroupError::NotFound)?;
+        .ok_or(FollowError::NotFound)?;
+    let link = parse(&h, &it).ok_or(FollowError::NotFound)?;
     let now = deps.clock.now().timestamp();
     if link.expires_at.is_some_and(|e| now >= e) {
-        return Err(GroupError::NotFound);
+        return Err(FollowError::NotFound);
     }
     Ok(link)
 }
@@ -104,15 +105,15 @@ pub async fn create(
     group_id: &str,
     expires_at: Option<i64>,
     max_uses: Option<i64>,
-) -> Result<Created, GroupError> {
+) -> Result<Created, FollowError> {
     let a = access(deps, caller, group_id).await?;
     a.require_admin()?;
     if a.group.kind != KIND_PUBLIC {
-        return Err(GroupError::NotFound);
+        return Err(FollowError::NotFound);
     }
     let (existing, _) = list(deps, caller, group_id, MAX_LINKS as u32 + 1, None).await?;
     if existing.len() >= MAX_LINKS {
-        return Err(GroupError::Conflict(
+        return Err(FollowError::Conflict(
             "A group can have at most 100 follow links. Revoke one first.",
         ));
     }
@@ -172,7 +173,7 @@ pub async fn create(
         a.still_holds(caller),
     ];
     deps.store.transact(writes).await.map_err(|e| match e {
-        StoreError::TransactionCanceled { .. } => GroupError::NotFound,
+        StoreError::TransactionCanceled { .. } => FollowError::NotFound,
         e => e.into(),
     })?;
     tracing::info!("follow link created");
@@ -186,7 +187,7 @@ pub async fn list(
     group_id: &str,
     limit: u32,
     cursor: Option<String>,
-) -> Result<(Vec<Link>, Option<String>), GroupError> {
+) -> Result<(Vec<Link>, Option<String>), FollowError> {
     access(deps, caller, group_id).await?.require_admin()?;
     let page = crate::store::batch::page_of(
         deps,
@@ -235,15 +236,15 @@ pub async fn revoke(
     caller: &Caller,
     group_id: &str,
     link_id: &str,
-) -> Result<(), GroupError> {
+) -> Result<(), FollowError> {
     transact(deps, move || async move {
         let a = access(deps, caller, group_id).await?;
         a.require_admin()?;
         if !ids::is_token(link_id, 16) {
-            return Err(GroupError::NotFound);
+            return Err(FollowError::NotFound);
         }
         let lkey = keys::group_link(group_id, link_id);
-        let it = deps.store.get(&lkey).await?.ok_or(GroupError::NotFound)?;
+        let it = deps.store.get(&lkey).await?.ok_or(FollowError::NotFound)?;
         let h = it.s("hash").ok_or(Fault::Corrupt("link without hash"))?;
         let writes = vec![
             Write::Delete {
@@ -256,7 +257,7 @@ pub async fn revoke(
             },
             a.still_holds(caller),
         ];
-        Ok::<_, GroupError>(Step::Commit(writes, ()))
+        Ok::<_, FollowError>(Step::Commit(writes, ()))
     })
     .await?;
     tracing::info!("follow link revoked");

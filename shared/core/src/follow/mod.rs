@@ -15,6 +15,7 @@
 //! and cannot follow again (the follower id is deterministic), plus `USER#<uid>/BLOCKED#<gid>` so
 //! account deletion finds it.
 
+pub mod admin;
 pub mod handlers;
 pub mod links;
 
@@ -25,8 +26,7 @@ use crate::domain::ids;
 use crate::domain::time::rfc3339;
 use crate::groups::followers::{parse_follower, secret, Follower};
 use crate::groups::{
-    access, parse_membership, parse_meta, reader_access, Access, GroupError, GroupView, Role,
-    KIND_PUBLIC,
+    parse_membership, parse_meta, reader_access, Access, GroupError, GroupView, Role, KIND_PUBLIC,
 };
 use crate::identity::session::Caller;
 use crate::ports::store::item;
@@ -36,6 +36,45 @@ use crate::store::keys;
 use crate::store::retry::{transact, Step};
 use crate::Deps;
 use crate::Fault;
+
+#[derive(Debug, thiserror::Error)]
+pub enum FollowError {
+    /// Unknown, not public, not visible to this caller, blocked, or a link that is used up, expired or revoked: one answer for all.
+    #[error("not found")]
+    NotFound,
+    /// The change would break a rule; the message is shown to the user.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    /// A per-user cap; retry after this many seconds.
+    #[error("throttled")]
+    Throttled { retry_after: u64 },
+    #[error(transparent)]
+    Fault(#[from] Fault),
+}
+
+/// The group checks a follow use case starts with keep their answers (a 429 stays a 429).
+impl From<GroupError> for FollowError {
+    fn from(e: GroupError) -> Self {
+        match e {
+            GroupError::NotFound => Self::NotFound,
+            GroupError::Conflict(m) => Self::Conflict(m),
+            GroupError::Throttled { retry_after } => Self::Throttled { retry_after },
+            GroupError::Fault(f) => Self::Fault(f),
+        }
+    }
+}
+
+impl From<crate::ports::StoreError> for FollowError {
+    fn from(e: crate::ports::StoreError) -> Self {
+        Self::Fault(e.into())
+    }
+}
+
+impl From<crate::ports::CryptoError> for FollowError {
+    fn from(e: crate::ports::CryptoError) -> Self {
+        Self::Fault(e.into())
+    }
+}
 
 fn mac(secret: &[u8], label: &str, user_id: &str) -> Vec<u8> {
     let mut m = Hmac::<Sha256>::new_from_slice(secret).expect("any key length");
@@ -57,7 +96,7 @@ fn pseudonyms(secret: &[u8], user_id: &str) -> impl Iterator<Item = String> {
 }
 
 /// The write moving the follower count by `delta`, conditional on the version read.
-async fn count_write(deps: &Deps, group_id: &str, delta: i64) -> Result<Write, Fault> {
+pub(crate) async fn count_write(deps: &Deps, group_id: &str, delta: i64) -> Result<Write, Fault> {
     let key = keys::follower_count(group_id);
     let (n, version, cond) = match deps.store.get(&key).await? {
         Some(c) => (
@@ -85,15 +124,15 @@ pub async fn preview(
     deps: &Deps,
     caller: &Caller,
     token: &str,
-) -> Result<(String, String, i64), GroupError> {
+) -> Result<(String, String, i64), FollowError> {
     let link = links::usable(deps, token).await?;
     let (meta, index, fitem) = follow_state(deps, caller, &link.group_id).await?;
     if fitem.as_ref().is_some_and(|f| f.blocked) {
-        return Err(GroupError::NotFound);
+        return Err(FollowError::NotFound);
     }
     // A used-up link previews only for those already in (following it again changes nothing).
     if index.is_none() && link.max_uses.is_some_and(|m| link.uses >= m) {
-        return Err(GroupError::NotFound);
+        return Err(FollowError::NotFound);
     }
     let g = parse_meta(deps, &link.group_id, &meta)?;
     let stats = deps
@@ -110,13 +149,13 @@ async fn follow_state(
     deps: &Deps,
     caller: &Caller,
     group_id: &str,
-) -> Result<(Item, Option<Item>, Option<Follower>), GroupError> {
+) -> Result<(Item, Option<Item>, Option<Follower>), FollowError> {
     let gkey = keys::group_meta(group_id);
     let mkey = keys::membership(&caller.user_id, group_id);
     let items = deps.store.batch_get(&[gkey.clone(), mkey.clone()]).await?;
-    let meta = find(&items, &gkey).ok_or(GroupError::NotFound)?.clone();
+    let meta = find(&items, &gkey).ok_or(FollowError::NotFound)?.clone();
     if meta.s("kind") != Some(KIND_PUBLIC) {
-        return Err(GroupError::NotFound);
+        return Err(FollowError::NotFound);
     }
     let fid = follower_id(&secret(deps, group_id, &meta)?, &caller.user_id);
     let fitem = deps.store.get(&keys::follower(group_id, &fid)).await?;
@@ -127,7 +166,7 @@ async fn follow_state(
 /// Follow the group of a usable link. Idempotent (a follower, member or admin just gets their
 /// view). The link's use, the follower, the user's index, the pseudonym and the count are one
 /// transaction conditional on the link's version, so `maxUses` holds under any concurrency.
-pub async fn follow(deps: &Deps, caller: &Caller, token: &str) -> Result<GroupView, GroupError> {
+pub async fn follow(deps: &Deps, caller: &Caller, token: &str) -> Result<GroupView, FollowError> {
     let (view, followed) = transact(deps, move || async move {
         let link = links::usable(deps, token).await?;
         let gid = link.group_id.clone();
@@ -144,10 +183,10 @@ pub async fn follow(deps: &Deps, caller: &Caller, token: &str) -> Result<GroupVi
         }
         if fitem.is_some() {
             // Blocked (a follower always has an index entry).
-            return Err(GroupError::NotFound);
+            return Err(FollowError::NotFound);
         }
         if link.max_uses.is_some_and(|m| link.uses >= m) {
-            return Err(GroupError::NotFound);
+            return Err(FollowError::NotFound);
         }
         let secret = secret(deps, &gid, &meta)?;
         let fid = follower_id(&secret, &caller.user_id);
@@ -199,7 +238,7 @@ pub async fn follow(deps: &Deps, caller: &Caller, token: &str) -> Result<GroupVi
             role: Role::Follower,
             member_id: fid,
         };
-        Ok::<_, GroupError>(Step::Commit(writes, (view, true)))
+        Ok::<_, FollowError>(Step::Commit(writes, (view, true)))
     })
     .await?;
     if followed {
@@ -232,27 +271,27 @@ async fn mine(
     deps: &Deps,
     caller: &Caller,
     group_id: &str,
-) -> Result<(Access, Follower), GroupError> {
+) -> Result<(Access, Follower), FollowError> {
     let a = reader_access(deps, caller, group_id).await?;
     if a.me.role != Role::Follower {
-        return Err(GroupError::NotFound);
+        return Err(FollowError::NotFound);
     }
     let it = deps
         .store
         .get(&keys::follower(group_id, &a.me.member_id))
         .await?
-        .ok_or(GroupError::NotFound)?;
+        .ok_or(FollowError::NotFound)?;
     Ok((a, parse_follower(&it)?))
 }
 
 /// Stop following: the follower, the index, the pseudonym and the user's mute go; the chat
 /// thread stays (it resumes if they follow again).
-pub async fn unfollow(deps: &Deps, caller: &Caller, group_id: &str) -> Result<(), GroupError> {
+pub async fn unfollow(deps: &Deps, caller: &Caller, group_id: &str) -> Result<(), FollowError> {
     transact(deps, move || async move {
         let (_, f) = mine(deps, caller, group_id).await?;
         let mut writes = removal(group_id, &f);
         writes.push(count_write(deps, group_id, -1).await?);
-        Ok::<_, GroupError>(Step::Commit(writes, ()))
+        Ok::<_, FollowError>(Step::Commit(writes, ()))
     })
     .await?;
     tracing::info!("group unfollowed");
@@ -304,143 +343,6 @@ pub(crate) fn removal(group_id: &str, f: &Follower) -> Vec<Write> {
             cond: Cond::None,
         },
     ]
-}
-
-/// Admins only: one page of the group's followers (blocked ones included).
-pub async fn list(
-    deps: &Deps,
-    caller: &Caller,
-    group_id: &str,
-    limit: u32,
-    cursor: Option<String>,
-) -> Result<(Vec<Follower>, Option<String>), GroupError> {
-    access(deps, caller, group_id).await?.require_admin()?;
-    let page = crate::store::batch::page_of(
-        deps,
-        crate::store::keys::group_pk(group_id),
-        keys::FOLLOWER_PREFIX,
-        limit,
-        cursor,
-    )
-    .await?;
-    let items = page
-        .items
-        .iter()
-        .map(parse_follower)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok((items, page.next))
-}
-
-/// Admin access and the follower `follower_id` of the group.
-async fn target(
-    deps: &Deps,
-    caller: &Caller,
-    group_id: &str,
-    follower_id: &str,
-) -> Result<(Access, Follower), GroupError> {
-    let a = access(deps, caller, group_id).await?;
-    a.require_admin()?;
-    if !ids::is_token(follower_id, 16) {
-        return Err(GroupError::NotFound);
-    }
-    let it = deps
-        .store
-        .get(&keys::follower(group_id, follower_id))
-        .await?
-        .ok_or(GroupError::NotFound)?;
-    Ok((a, parse_follower(&it)?))
-}
-
-/// Admins only: block a follower. They lose access at once and cannot follow again through any
-/// link; they stay in the list as blocked. Idempotent.
-pub async fn block(
-    deps: &Deps,
-    caller: &Caller,
-    group_id: &str,
-    follower_id: &str,
-) -> Result<Follower, GroupError> {
-    let (f, changed) = transact(deps, move || async move {
-        let (a, mut f) = target(deps, caller, group_id, follower_id).await?;
-        if f.blocked {
-            return Ok(Step::Done((f, false)));
-        }
-        let writes = vec![
-            Write::Update {
-                key: keys::follower(group_id, &f.id),
-                set: [
-                    ("blocked".to_string(), Value::Bool(true)),
-                    ("version".to_string(), Value::N(f.version + 1)),
-                ]
-                .into_iter()
-                .collect(),
-                remove: vec![],
-                cond: Cond::VersionIs(f.version),
-            },
-            Write::Delete {
-                key: keys::membership(&f.user_id, group_id),
-                cond: Cond::VersionIs(f.version),
-            },
-            Write::Delete {
-                key: keys::mute(&f.user_id, group_id),
-                cond: Cond::None,
-            },
-            Write::Put {
-                item: item(
-                    &keys::blocked(&f.user_id, group_id),
-                    [("followerId", Value::S(f.id.clone()))],
-                ),
-                cond: Cond::None,
-            },
-            count_write(deps, group_id, -1).await?,
-            a.still_holds(caller),
-        ];
-        f.blocked = true;
-        f.version += 1;
-        Ok::<_, GroupError>(Step::Commit(writes, (f, true)))
-    })
-    .await?;
-    if changed {
-        tracing::info!("follower blocked");
-    }
-    Ok(f)
-}
-
-/// Admins only: lift a block. The entry goes; the user may follow again through a link.
-/// On an active follower it changes nothing.
-pub async fn unblock(
-    deps: &Deps,
-    caller: &Caller,
-    group_id: &str,
-    follower_id: &str,
-) -> Result<Follower, GroupError> {
-    let (f, changed) = transact(deps, move || async move {
-        let (a, mut f) = target(deps, caller, group_id, follower_id).await?;
-        if !f.blocked {
-            return Ok(Step::Done((f, false)));
-        }
-        let writes = vec![
-            Write::Delete {
-                key: keys::follower(group_id, &f.id),
-                cond: Cond::VersionIs(f.version),
-            },
-            Write::Delete {
-                key: keys::pseudonym(group_id, &f.pseudonym),
-                cond: Cond::None,
-            },
-            Write::Delete {
-                key: keys::blocked(&f.user_id, group_id),
-                cond: Cond::None,
-            },
-            a.still_holds(caller),
-        ];
-        f.blocked = false;
-        Ok::<_, GroupError>(Step::Commit(writes, (f, true)))
-    })
-    .await?;
-    if changed {
-        tracing::info!("follower unblocked");
-    }
-    Ok(f)
 }
 
 #[cfg(test)]
