@@ -1,4 +1,4 @@
-//! DESIGN.md §6 rule 5: no response ever contains another person's phone number. Three users
+//! Privacy rule (docs/security.md): no response ever contains another person's phone number. Three users
 //! (and a fourth number that never signs up) go through sign-in, groups, invitations, roles,
 //! errors, export and departure; every response body is recorded with the caller's number and
 //! scanned for anybody else's, in E.164, without '+', and as national digits.

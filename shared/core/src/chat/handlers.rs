@@ -1,4 +1,4 @@
-//! Chat and mute (issue 7): `GET/POST /v1/groups/{groupId}/messages` (group chat),
+//! Chat and mute: `GET/POST /v1/groups/{groupId}/messages` (group chat),
 //! `GET/POST /v1/groups/{groupId}/threads/mine/messages` (a follower's thread with the admins),
 //! `GET /v1/groups/{groupId}/threads` and `GET/POST .../threads/{threadId}/messages` (admins),
 //! `PUT /v1/groups/{groupId}/mute`.

@@ -1,4 +1,4 @@
-//! Chat (issue 7). The group chat (`main`) is for admins and members of any group; in public
+//! Chat. The group chat (`main`) is for admins and members of any group; in public
 //! groups each follower has one thread with the admins, whose id is the follower's per-group id.
 //!
 //! Messages: `GROUP#<gid>/CHAT#<thread>#<epoch ms, 13 digits>#<rand>` with `text` (sealed),

@@ -1,4 +1,4 @@
-//! Validated pieces of a stat (issue 6): visual types, colours, decimal values and due dates.
+//! Validated pieces of a stat: visual types, colours, decimal values and due dates.
 //! Each parser names the field in its error, never the value.
 
 use std::fmt;

@@ -1,4 +1,4 @@
-//! Follow links and followers (issue 7): `POST/GET /v1/groups/{groupId}/links`,
+//! Follow links and followers: `POST/GET /v1/groups/{groupId}/links`,
 //! `DELETE /v1/groups/{groupId}/links/{linkId}`, `GET/POST /v1/follow/{token}`,
 //! `DELETE /v1/groups/{groupId}/follow`, `GET /v1/groups/{groupId}/followers`,
 //! `POST /v1/groups/{groupId}/followers/{followerId}/block|unblock`.

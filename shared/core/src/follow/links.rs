@@ -1,4 +1,4 @@
-//! Follow links of public groups (issue 7): admins create, list and revoke them.
+//! Follow links of public groups: admins create, list and revoke them.
 //!
 //! A link's token is 32 random bytes (base32) and is shown once, at creation. It is stored only
 //! as its blind index: `LINK#<hash>/LINK` (groupId, linkId, expiresAt, maxUses, uses, version)

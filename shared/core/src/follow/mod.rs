@@ -1,4 +1,4 @@
-//! Followers of public groups (issue 7): follow through a link, unfollow, the admins' follower
+//! Followers of public groups: follow through a link, unfollow, the admins' follower
 //! list, block and unblock.
 //!
 //! Every public group has a follower secret (32 random bytes, sealed on META as

@@ -1,4 +1,4 @@
-//! Per-user mute of a group's push notifications (issue 7): `USER#<uid>/MUTE#<gid>` with
+//! Per-user mute of a group's push notifications: `USER#<uid>/MUTE#<gid>` with
 //! `muted: Bool` (read by the `notify` fan-out; absent = not muted). Members, admins and
 //! followers set their own. The flag goes with the membership: leaving, unfollowing, being
 //! blocked, group deletion and account deletion remove it.

@@ -58,7 +58,7 @@ pub static ROUTES: &[Route] = &[
     route!("delete_me", "DELETE", "/v1/me", authed crate::account::handlers::delete_me),
     route!("register_device", "POST", "/v1/devices", authed devices::register_device),
     route!("delete_device", "DELETE", "/v1/devices/{deviceId}", authed devices::delete_device),
-    // ---- groups, members, invitations (issue 5)
+    // ---- groups, members, invitations
     route!("list_groups", "GET", "/v1/groups", authed groups::list_groups),
     route!("create_group", "POST", "/v1/groups", authed groups::create_group),
     route!("get_group", "GET", "/v1/groups/{groupId}", authed groups::get_group),
@@ -73,7 +73,7 @@ pub static ROUTES: &[Route] = &[
     route!("list_invitations", "GET", "/v1/invitations", authed invitations::list_invitations),
     route!("accept_invitation", "POST", "/v1/invitations/{invitationId}/accept", authed invitations::accept_invitation),
     route!("decline_invitation", "POST", "/v1/invitations/{invitationId}/decline", authed invitations::decline_invitation),
-    // ---- stats, history, settings, attachments (issue 6)
+    // ---- stats, history, settings, attachments
     route!("list_stats", "GET", "/v1/groups/{groupId}/stats", authed stats::list_stats),
     route!("create_stat", "POST", "/v1/groups/{groupId}/stats", authed stats::create_stat),
     route!("get_stat", "GET", "/v1/groups/{groupId}/stats/{statId}", authed stats::get_stat),

@@ -1,4 +1,4 @@
-//! SMS abuse defence (DESIGN.md §6 rule 2). SMS cost money and phone numbers are identities, so
+//! SMS abuse defence (docs/security.md, codes and limits). SMS cost money and phone numbers are identities, so
 //! every code we send passes, in this order:
 //!
 //! 1. the per-source-IP login cap (a refused login is a 429, like any throttle);

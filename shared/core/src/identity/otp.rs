@@ -1,6 +1,6 @@
 //! One-time SMS codes, shared by sign-in and phone change.
 //!
-//! Rules (DESIGN.md §6 rule 2): 6 digits from the CSPRNG; only a keyed hash is stored, bound to
+//! Rules (docs/security.md): 6 digits from the CSPRNG; only a keyed hash is stored, bound to
 //! the code item's key and the flow it belongs to; valid `code_ttl_secs`; single use (the caller
 //! consumes it in its own transaction, conditional on the version checked here); dead after
 //! `code_max_attempts` wrong tries; a new code for the same item replaces the old one. Before

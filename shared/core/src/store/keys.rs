@@ -1,4 +1,4 @@
-//! Table keys (DESIGN.md §4) and the sealing contexts bound to them. Nothing user-typed is
+//! Table keys (docs/data.md) and the sealing contexts bound to them. Nothing user-typed is
 //! ever part of a key except through a blind index. Every key of the table is made here; no
 //! other module spells a key prefix.
 //!
@@ -108,7 +108,7 @@ pub mod kind {
     pub const DEVICE: &str = "device-token";
 }
 
-// ---- groups, members and invitations (issue 5)
+// ---- groups, members and invitations
 
 /// The partition holding everything of one group: `META`, `MEMBER#…`, `INVITATION#…`, stats…
 pub fn group_pk(group_id: &str) -> String {
@@ -156,7 +156,7 @@ pub fn invite(phone_index: &str, group_id: &str) -> Key {
     Key::new(invites_pk(phone_index), format!("{GROUP_PREFIX}{group_id}"))
 }
 
-// ---- followers, follow links and chat (issue 7)
+// ---- followers, follow links and chat
 
 /// Sort-key prefix of a group's followers.
 pub const FOLLOWER_PREFIX: &str = "FOLLOWER#";
@@ -211,7 +211,7 @@ pub fn chat_prefix(thread: &str) -> String {
     format!("{CHAT_PREFIX}{thread}#")
 }
 
-// ---- stats (issue 6)
+// ---- stats
 
 pub fn stat(group_id: &str, stat_id: &str) -> Key {
     Key::new(group_pk(group_id), format!("STAT#{stat_id}"))
