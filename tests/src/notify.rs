@@ -99,14 +99,15 @@ pub async fn stat_changes_push_by_settings_and_mute(kind: Kind) {
         }};
     }
 
-    change!("42");
+    // A value no id (base32: no 8, 9, 0 or 1), time or counter in a push can contain by chance.
+    change!("42.987");
     let got = outbox(&app, &d_member);
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(got[0]["body"], "A stat in Stats group changed");
     assert_eq!(got[0]["data"]["groupId"], gid.as_str());
     assert_eq!(got[0]["data"]["statId"], sid.as_str());
     assert!(
-        !got[0].to_string().contains("42"),
+        !got[0].to_string().contains("42.987"),
         "the value leaked into a push"
     );
     assert!(outbox(&app, &d_admin).is_empty(), "the author was pushed");
