@@ -10,6 +10,7 @@
 
 pub mod handlers;
 
+use crate::domain::ids::GroupId;
 use std::collections::HashMap;
 
 use crate::domain::ids;
@@ -193,7 +194,7 @@ async fn names(
 pub async fn list(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
+    group_id: &GroupId,
     thread: Option<&str>,
     limit: u32,
     cursor: Option<String>,
@@ -236,7 +237,7 @@ pub async fn list(
 pub async fn post(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
+    group_id: &GroupId,
     thread: Option<&str>,
     text: &str,
 ) -> Result<Message, ChatError> {
@@ -351,7 +352,7 @@ pub struct Thread {
 pub async fn threads(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
+    group_id: &GroupId,
     limit: u32,
     cursor: Option<String>,
 ) -> Result<(Vec<Thread>, Option<String>), ChatError> {

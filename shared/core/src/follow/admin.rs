@@ -1,7 +1,7 @@
 //! What admins do with followers: list them, block and unblock.
 
 use super::{count_write, FollowError};
-use crate::domain::ids;
+use crate::domain::ids::{FollowerId, GroupId};
 use crate::groups::followers::{parse_follower, Follower};
 use crate::groups::{access, Access};
 use crate::identity::session::Caller;
@@ -15,7 +15,7 @@ use crate::Deps;
 pub async fn list(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
+    group_id: &GroupId,
     limit: u32,
     cursor: Option<String>,
 ) -> Result<(Vec<Follower>, Option<String>), FollowError> {
@@ -40,14 +40,11 @@ pub async fn list(
 async fn target(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
-    follower_id: &str,
+    group_id: &GroupId,
+    follower_id: &FollowerId,
 ) -> Result<(Access, Follower), FollowError> {
     let a = access(deps, caller, group_id).await?;
     a.require_admin()?;
-    if !ids::is_token(follower_id, 16) {
-        return Err(FollowError::NotFound);
-    }
     let it = deps
         .store
         .get(&keys::follower(group_id, follower_id))
@@ -61,8 +58,8 @@ async fn target(
 pub async fn block(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
-    follower_id: &str,
+    group_id: &GroupId,
+    follower_id: &FollowerId,
 ) -> Result<Follower, FollowError> {
     let (f, changed) = transact(deps, move || async move {
         let (a, mut f) = target(deps, caller, group_id, follower_id).await?;
@@ -115,8 +112,8 @@ pub async fn block(
 pub async fn unblock(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
-    follower_id: &str,
+    group_id: &GroupId,
+    follower_id: &FollowerId,
 ) -> Result<Follower, FollowError> {
     let (f, changed) = transact(deps, move || async move {
         let (a, mut f) = target(deps, caller, group_id, follower_id).await?;

@@ -7,6 +7,7 @@
 //! links, and links of a group that is not (or no longer) public, all answer `NotFound`.
 
 use crate::domain::ids;
+use crate::domain::ids::{GroupId, LinkId};
 use crate::domain::time::rfc3339;
 use crate::follow::FollowError;
 use crate::groups::{access, KIND_PUBLIC};
@@ -102,7 +103,7 @@ pub struct Created {
 pub async fn create(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
+    group_id: &GroupId,
     expires_at: Option<i64>,
     max_uses: Option<i64>,
 ) -> Result<Created, FollowError> {
@@ -184,7 +185,7 @@ pub async fn create(
 pub async fn list(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
+    group_id: &GroupId,
     limit: u32,
     cursor: Option<String>,
 ) -> Result<(Vec<Link>, Option<String>), FollowError> {
@@ -234,15 +235,12 @@ pub async fn list(
 pub async fn revoke(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
-    link_id: &str,
+    group_id: &GroupId,
+    link_id: &LinkId,
 ) -> Result<(), FollowError> {
     transact(deps, move || async move {
         let a = access(deps, caller, group_id).await?;
         a.require_admin()?;
-        if !ids::is_token(link_id, 16) {
-            return Err(FollowError::NotFound);
-        }
         let lkey = keys::group_link(group_id, link_id);
         let it = deps.store.get(&lkey).await?.ok_or(FollowError::NotFound)?;
         let h = it.s("hash").ok_or(Fault::Corrupt("link without hash"))?;

@@ -19,6 +19,7 @@ pub mod admin;
 pub mod handlers;
 pub mod links;
 
+use crate::domain::ids::GroupId;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -286,7 +287,7 @@ async fn mine(
 
 /// Stop following: the follower, the index, the pseudonym and the user's mute go; the chat
 /// thread stays (it resumes if they follow again).
-pub async fn unfollow(deps: &Deps, caller: &Caller, group_id: &str) -> Result<(), FollowError> {
+pub async fn unfollow(deps: &Deps, caller: &Caller, group_id: &GroupId) -> Result<(), FollowError> {
     transact(deps, move || async move {
         let (_, f) = mine(deps, caller, group_id).await?;
         let mut writes = removal(group_id, &f);

@@ -6,7 +6,7 @@
 //! Only the holder of the invited number sees an invitation; to anyone else its id is unknown
 //! (404). An invitee sees the group's name and who invited them, nothing more.
 
-use crate::domain::ids::is_id;
+use crate::domain::ids::InvitationId;
 use crate::domain::time::rfc3339;
 use crate::groups::invitations::{epoch_rfc3339, parse_invite, Invite};
 use crate::groups::members::{display_names, DEFAULT_DISPLAY_NAME};
@@ -125,11 +125,8 @@ async fn find_received(
 async fn mine(
     deps: &Deps,
     caller: &Caller,
-    invitation_id: &str,
+    invitation_id: &InvitationId,
 ) -> Result<(String, Invite), GroupError> {
-    if !is_id(invitation_id) {
-        return Err(GroupError::NotFound);
-    }
     let index = phone_index_of(deps, caller)
         .await?
         .ok_or(GroupError::NotFound)?;
@@ -160,7 +157,7 @@ fn consume(phone_index: &str, inv: &Invite) -> [Write; 2] {
 pub async fn accept(
     deps: &Deps,
     caller: &Caller,
-    invitation_id: &str,
+    invitation_id: &InvitationId,
 ) -> Result<GroupView, GroupError> {
     let view = transact(deps, move || async move {
         let (index, inv) = mine(deps, caller, invitation_id).await?;
@@ -233,7 +230,11 @@ pub async fn accept(
 }
 
 /// Decline: the invitation is removed (the inviter is not told).
-pub async fn decline(deps: &Deps, caller: &Caller, invitation_id: &str) -> Result<(), GroupError> {
+pub async fn decline(
+    deps: &Deps,
+    caller: &Caller,
+    invitation_id: &InvitationId,
+) -> Result<(), GroupError> {
     transact(deps, move || async move {
         let (index, inv) = mine(deps, caller, invitation_id).await?;
         Ok::<_, GroupError>(Step::Commit(consume(&index, &inv).to_vec(), ()))

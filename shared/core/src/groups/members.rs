@@ -8,9 +8,9 @@
 //! request was authorised. Conflicts are retried from a fresh read, so two admins acting at
 //! once never lose an update and can never demote or remove the last admin between them.
 
+use crate::domain::ids::{GroupId, MemberId};
 use std::collections::HashMap;
 
-use crate::domain::ids::is_id;
 use crate::groups::{access, Group, GroupError, Role};
 use crate::identity::session::Caller;
 use crate::ports::store::SK;
@@ -71,10 +71,7 @@ pub(crate) fn parse_target(deps: &Deps, group_id: &str, it: &Item) -> Result<Tar
     })
 }
 
-async fn target(deps: &Deps, group_id: &str, member_id: &str) -> Result<Target, GroupError> {
-    if !is_id(member_id) {
-        return Err(GroupError::NotFound);
-    }
+async fn target(deps: &Deps, group_id: &str, member_id: &MemberId) -> Result<Target, GroupError> {
     let it = deps
         .store
         .get(&keys::group_member(group_id, member_id))
@@ -119,7 +116,7 @@ fn member_view(t: &Target, names: &HashMap<String, String>) -> Member {
 pub async fn list(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
+    group_id: &GroupId,
     limit: u32,
     cursor: Option<String>,
 ) -> Result<(Vec<Member>, Option<String>), GroupError> {
@@ -156,8 +153,8 @@ fn member_key_and_index(group_id: &str, t: &Target) -> (Key, Key) {
 pub async fn set_role(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
-    member_id: &str,
+    group_id: &GroupId,
+    member_id: &MemberId,
     role: Role,
 ) -> Result<Member, GroupError> {
     let (mut t, changed) = transact(deps, move || async move {
@@ -267,12 +264,12 @@ pub(crate) fn removal_writes(group: &Group, t: &Target) -> Result<Vec<Write>, Gr
 pub async fn remove(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
-    member_id: &str,
+    group_id: &GroupId,
+    member_id: &MemberId,
 ) -> Result<(), GroupError> {
     let own = transact(deps, move || async move {
         let a = access(deps, caller, group_id).await?;
-        let own = a.me.member_id == member_id;
+        let own = a.me.member_id == member_id.as_str();
         if !own && !a.is_admin() {
             return Err(GroupError::NotFound);
         }

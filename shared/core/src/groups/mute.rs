@@ -3,6 +3,7 @@
 //! followers set their own. The flag goes with the membership: leaving, unfollowing, being
 //! blocked, group deletion and account deletion remove it.
 
+use crate::domain::ids::GroupId;
 use crate::domain::time::rfc3339;
 use crate::groups::{reader_access, GroupError};
 use crate::identity::session::Caller;
@@ -15,7 +16,7 @@ use crate::Deps;
 pub async fn set(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
+    group_id: &GroupId,
     muted: bool,
 ) -> Result<bool, GroupError> {
     transact(deps, move || async move {

@@ -7,6 +7,7 @@
 //! is a keyed hash of platform + token, so registering the same token again is idempotent and
 //! the token itself is never stored.
 
+use crate::domain::ids::DeviceId;
 use serde_json::{json, Value};
 
 use crate::domain::time::rfc3339;
@@ -103,7 +104,7 @@ pub async fn register(
 }
 
 /// Remove one of the caller's devices (404 for anything else).
-pub async fn remove(deps: &Deps, caller: &Caller, device_id: &str) -> Result<(), DeviceError> {
+pub async fn remove(deps: &Deps, caller: &Caller, device_id: &DeviceId) -> Result<(), DeviceError> {
     let key = keys::device(&caller.user_id, device_id);
     let Some(found) = deps.store.get(&key).await? else {
         return Err(DeviceError::NotFound);

@@ -8,6 +8,7 @@
 //! deleted together. The client id is the `clientId` its login returned; the API key never
 //! appears in a listing.
 
+use crate::domain::ids::ClientId;
 use chrono::{DateTime, Duration, Utc};
 use subtle::ConstantTimeEq;
 
@@ -240,7 +241,7 @@ pub enum RevokeError {
 }
 
 /// Revoke one of the caller's clients by id; effective on that client's next request.
-pub async fn revoke(deps: &Deps, caller: &Caller, client_id: &str) -> Result<(), RevokeError> {
+pub async fn revoke(deps: &Deps, caller: &Caller, client_id: &ClientId) -> Result<(), RevokeError> {
     let ikey = keys::user_client(&caller.user_id, client_id);
     let entry = deps.store.get(&ikey).await.map_err(Fault::from)?;
     let Some(entry) = entry else {

@@ -3,6 +3,7 @@
 //! items, currentIndex) is sealed; who made it is kept as the per-group member id and shown by
 //! the member's current display name (`stats::FORMER_MEMBER` once they have left).
 
+use crate::domain::ids::{GroupId, StatId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -93,8 +94,8 @@ fn parse(deps: &Deps, group_id: &str, it: &Item) -> Result<(Entry, String), Faul
 pub async fn list(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
-    stat_id: &str,
+    group_id: &GroupId,
+    stat_id: &StatId,
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
     limit: u32,

@@ -2,9 +2,9 @@
 //! (`get`), a page of a group's stats (`list`), the caller's stats by group name and title
 //! (`find`), and the display names shown as `lastUpdatedBy` (hidden from followers).
 
+use crate::domain::ids::{GroupId, StatId};
 use std::collections::HashMap;
 
-use crate::domain::ids::is_id;
 use crate::groups::members::{display_names, parse_target, DEFAULT_DISPLAY_NAME};
 use crate::groups::{parse_membership, parse_meta, Access};
 use crate::identity::session::Caller;
@@ -84,8 +84,8 @@ pub(super) async fn view(deps: &Deps, group_id: &str, stat: Stat) -> Result<Stat
 pub(crate) async fn read(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
-    stat_id: &str,
+    group_id: &GroupId,
+    stat_id: &StatId,
 ) -> Result<(Access, Option<Stat>), StatError> {
     let (a, stat) = read_any(deps, caller, group_id, stat_id).await?;
     if a.me.role == crate::groups::Role::Follower {
@@ -99,12 +99,9 @@ pub(crate) async fn read(
 pub(crate) async fn read_any(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
-    stat_id: &str,
+    group_id: &GroupId,
+    stat_id: &StatId,
 ) -> Result<(Access, Option<Stat>), StatError> {
-    if !is_id(group_id) || !is_id(stat_id) {
-        return Err(StatError::NotFound);
-    }
     let (mkey, gkey, skey) = (
         keys::membership(&caller.user_id, group_id),
         keys::group_meta(group_id),
@@ -131,8 +128,8 @@ pub(crate) async fn read_any(
 pub async fn get(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
-    stat_id: &str,
+    group_id: &GroupId,
+    stat_id: &StatId,
 ) -> Result<StatView, StatError> {
     let (access, stat) = read_any(deps, caller, group_id, stat_id).await?;
     let v = view(deps, group_id, stat.ok_or(StatError::NotFound)?).await?;
@@ -158,7 +155,7 @@ pub(crate) fn hide_members(access: &Access, mut views: Vec<StatView>) -> Vec<Sta
 pub async fn list(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
+    group_id: &GroupId,
     limit: u32,
     cursor: Option<String>,
 ) -> Result<(Vec<StatView>, Option<String>), StatError> {
@@ -208,7 +205,8 @@ pub async fn find(
         if group_name.is_some_and(|n| n != group.name) {
             continue;
         }
-        let (stats, _) = list(deps, caller, gid, MAX_STATS as u32, None).await?;
+        let gid = GroupId::issued(gid.to_string());
+        let (stats, _) = list(deps, caller, &gid, MAX_STATS as u32, None).await?;
         for s in stats {
             if stat_title.is_none_or(|t| t == s.stat.content.title) {
                 out.push((group.name.clone(), s));

@@ -8,6 +8,7 @@
 //! so nothing can be added once the stat (or group) is gone. Settings of a member who left
 //! stay in their own account until the stat or group goes or they erase their account.
 
+use crate::domain::ids::{GroupId, StatId};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as Json};
 
@@ -105,8 +106,8 @@ pub(crate) fn parse(it: &Item, key: &Key, deps: &Deps) -> Result<Settings, Fault
 pub async fn get(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
-    stat_id: &str,
+    group_id: &GroupId,
+    stat_id: &StatId,
 ) -> Result<Settings, StatError> {
     let (_, stat) = crate::stats::read_any(deps, caller, group_id, stat_id).await?;
     stat.ok_or(StatError::NotFound)?;
@@ -121,8 +122,8 @@ pub async fn get(
 pub async fn put(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
-    stat_id: &str,
+    group_id: &GroupId,
+    stat_id: &StatId,
     settings: Settings,
 ) -> Result<Settings, StatError> {
     let settings = &settings;

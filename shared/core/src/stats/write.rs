@@ -2,6 +2,7 @@
 //! `If-Match`) and `delete` (admins), each one transaction conditional on META and on the
 //! caller's membership; then the sweep of what hangs off a deleted stat.
 
+use crate::domain::ids::{GroupId, StatId};
 use crate::domain::time::rfc3339;
 use crate::groups::{access, Access};
 use crate::identity::session::Caller;
@@ -30,7 +31,7 @@ fn writes_hold(a: &Access, caller: &Caller) -> [Write; 2] {
 pub async fn create(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
+    group_id: &GroupId,
     input: StatInput,
 ) -> Result<StatView, StatError> {
     let a = access(deps, caller, group_id).await?;
@@ -105,8 +106,8 @@ pub async fn create(
 pub async fn update(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
-    stat_id: &str,
+    group_id: &GroupId,
+    stat_id: &StatId,
     input: StatInput,
     if_match: Option<i64>,
 ) -> Result<StatView, StatError> {
@@ -168,8 +169,8 @@ pub async fn update(
 pub async fn delete(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
-    stat_id: &str,
+    group_id: &GroupId,
+    stat_id: &StatId,
 ) -> Result<(), StatError> {
     let ckey = &sk::stat_count(group_id);
     transact(deps, move || async move {
