@@ -12,8 +12,17 @@
 //! Adding requires the right to update the stat (admins; members unless `adminOnly`); the
 //! uploader or an admin may delete. Deleting a stat or a group deletes its attachments and
 //! objects (`sweep_stat`, `purge`).
+//!
+//! This file holds the types, the input checks and the use cases (`create`, `list`, `get`,
+//! `delete`); the stored record (parse, write, listing, removal with its objects) is in
+//! `record`, the upload check (`finalize`) in `finalize`.
 
-use chrono::Duration;
+mod finalize;
+mod record;
+
+pub use finalize::{finalize, Outcome};
+pub(crate) use record::sweep_stat;
+
 use serde::Deserialize;
 
 use crate::domain::ids;
@@ -21,14 +30,15 @@ use crate::domain::text::clean;
 use crate::domain::time::rfc3339;
 use crate::identity::session::Caller;
 use crate::ports::random::RandomExt;
-use crate::ports::store::{item, SK};
-use crate::ports::{Cond, Item, ItemExt, PresignedUpload, Query, StoreError, Value, Write};
+use crate::ports::store::item;
+use crate::ports::{Cond, PresignedUpload, StoreError, Value, Write};
 use crate::stats::{member_names, read, StatError};
 use crate::store::keys as sk;
 use crate::store::keys;
-use crate::store::sealed::{open, seal};
 use crate::Deps;
 use crate::Fault;
+use finalize::finalize_record;
+use record::{abandoned, parse, record, records, remove};
 
 pub const MAX_SIZE: u64 = 25 * 1024 * 1024;
 pub const MAX_PER_STAT: usize = 20;
@@ -137,101 +147,6 @@ impl AttachmentInput {
             return Err(format!("size must be from 1 to {MAX_SIZE} bytes (25 MB)."));
         }
         Ok((name, ct, self.size))
-    }
-}
-
-fn parse(deps: &Deps, group_id: &str, it: &Item) -> Result<Attachment, Fault> {
-    let sort = it.s(SK).ok_or(Fault::Corrupt("attachment key"))?;
-    let (stat_id, id) = sort
-        .strip_prefix(keys::ATTACHMENT_PREFIX)
-        .and_then(|r| r.split_once('#'))
-        .ok_or(Fault::Corrupt("attachment key"))?;
-    let key = sk::attachment(group_id, stat_id, id);
-    let s = |name: &str| it.s(name).unwrap_or_default().to_string();
-    Ok(Attachment {
-        file_name: open(deps.crypto.as_ref(), it, &key, "fileName")?.unwrap_or_default(),
-        content_type: s("contentType"),
-        size: it.n("size").unwrap_or(0).max(0) as u64,
-        status: it
-            .s("status")
-            .and_then(Status::parse)
-            .ok_or(Fault::Corrupt("attachment status"))?,
-        reason: it.s("reason").map(str::to_string),
-        object_id: s("objectId"),
-        created_at: s("createdAt"),
-        upload_expires_at: s("uploadExpiresAt"),
-        uploaded_by: s("uploadedBy"),
-        version: it.version(),
-        id: id.to_string(),
-        stat_id: stat_id.to_string(),
-        group_id: group_id.to_string(),
-    })
-}
-
-fn record(deps: &Deps, a: &Attachment) -> Item {
-    let key = sk::attachment(&a.group_id, &a.stat_id, &a.id);
-    let mut it = item(
-        &key,
-        [
-            (
-                "fileName",
-                seal(deps.crypto.as_ref(), &key, "fileName", &a.file_name),
-            ),
-            ("contentType", Value::S(a.content_type.clone())),
-            ("size", Value::N(a.size as i64)),
-            ("status", Value::S(a.status.as_str().into())),
-            ("objectId", Value::S(a.object_id.clone())),
-            ("createdAt", Value::S(a.created_at.clone())),
-            ("uploadExpiresAt", Value::S(a.upload_expires_at.clone())),
-            ("uploadedBy", Value::S(a.uploaded_by.clone())),
-            ("version", Value::N(a.version)),
-        ],
-    );
-    if let Some(r) = &a.reason {
-        it.insert("reason".into(), Value::S(r.clone()));
-    }
-    it
-}
-
-/// Every record of a stat (at most `MAX_PER_STAT` plus a few abandoned ones).
-async fn records(deps: &Deps, group_id: &str, stat_id: &str) -> Result<Vec<Attachment>, Fault> {
-    let q = Query::new(keys::group_pk(group_id))
-        .prefix(sk::attachment_prefix(stat_id))
-        .limit(100);
-    crate::store::batch::all(deps, q)
-        .await?
-        .iter()
-        .map(|it| parse(deps, group_id, it))
-        .collect()
-}
-
-fn abandoned(deps: &Deps, a: &Attachment) -> bool {
-    a.status == Status::Pending
-        && chrono::DateTime::parse_from_rfc3339(&a.upload_expires_at)
-            .is_ok_and(|t| deps.clock.now() > t + Duration::seconds(ABANDONED_AFTER_SECS))
-}
-
-/// Remove a record, its object pointer and both possible objects. Objects go first: a record
-/// never points at nothing while its object lives on.
-async fn remove(deps: &Deps, a: &Attachment, extra: Option<Write>) -> Result<(), Fault> {
-    crate::store::sweep::delete_objects(deps, &a.object_id).await?;
-    let mut writes = vec![
-        Write::Delete {
-            key: sk::attachment(&a.group_id, &a.stat_id, &a.id),
-            cond: Cond::None,
-        },
-        Write::Delete {
-            key: sk::object_pointer(&a.object_id),
-            cond: Cond::None,
-        },
-    ];
-    match extra {
-        // A condition (the caller's membership) that must hold: no blind retries.
-        Some(check) => {
-            writes.push(check);
-            deps.store.transact(writes).await.map_err(Fault::from)
-        }
-        None => crate::store::retry::transact_blind(deps, writes).await,
     }
 }
 
@@ -427,127 +342,4 @@ pub async fn delete(
         Err(Fault::Store(StoreError::TransactionCanceled { .. })) => Err(StatError::NotFound),
         Err(e) => Err(e.into()),
     }
-}
-
-/// What finalize did with an object.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Ready,
-    Rejected,
-    /// Not an upload of ours, nothing uploaded yet, or already finalized.
-    Ignored,
-    /// No attachment wants this object (deleted meanwhile): the object was deleted.
-    Orphan,
-}
-
-/// The S3 `Object Created` hook: check the upload at `object_key` against its record.
-pub async fn finalize(deps: &Deps, object_key: &str) -> Result<Outcome, Fault> {
-    let Some(object_id) = object_key
-        .strip_prefix(PENDING_PREFIX)
-        .filter(|id| ids::is_token(id, 16))
-    else {
-        tracing::warn!("finalize: not a pending upload key; ignored");
-        return Ok(Outcome::Ignored);
-    };
-    let pointer = deps.store.get(&sk::object_pointer(object_id)).await?;
-    let target = pointer.as_ref().and_then(|p| {
-        Some(sk::attachment(
-            p.s("groupId")?,
-            p.s("statId")?,
-            p.s("attachmentId")?,
-        ))
-    });
-    let rec = match &target {
-        Some(key) => deps.store.get(key).await?,
-        None => None,
-    };
-    let (Some(key), Some(rec)) = (target, rec) else {
-        deps.blobs.delete(object_key).await?;
-        if pointer.is_some() {
-            deps.store
-                .delete(&sk::object_pointer(object_id), Cond::None)
-                .await?;
-        }
-        tracing::info!("finalize: upload without attachment deleted");
-        return Ok(Outcome::Orphan);
-    };
-    let group_id = key.pk.strip_prefix(keys::GROUP_PREFIX).unwrap_or_default();
-    let att = parse(deps, group_id, &rec)?;
-    if att.object_id != object_id {
-        return Err(Fault::Corrupt("object pointer disagrees with its record"));
-    }
-    Ok(match finalize_record(deps, &att).await? {
-        Some(a) if a.status == Status::Ready => Outcome::Ready,
-        Some(_) => Outcome::Rejected,
-        None => Outcome::Ignored,
-    })
-}
-
-/// Finalize a pending record whose object has arrived; `None` when there is nothing to do.
-async fn finalize_record(deps: &Deps, att: &Attachment) -> Result<Option<Attachment>, Fault> {
-    if att.status != Status::Pending {
-        return Ok(None);
-    }
-    let pending = keys::pending_object(&att.object_id);
-    let Some(meta) = deps.blobs.head(&pending).await? else {
-        return Ok(None);
-    };
-    let type_ok = meta
-        .content_type
-        .as_deref()
-        .and_then(allowed_type)
-        .is_some_and(|t| t == att.content_type);
-    let reason = if meta.size != att.size {
-        Some("The uploaded file's size is not the size given when the upload was requested.")
-    } else if !type_ok {
-        Some("The uploaded file's type is not the type given when the upload was requested.")
-    } else {
-        None
-    };
-    let mut next = att.clone();
-    next.version += 1;
-    match reason {
-        None => {
-            deps.blobs
-                .copy(&pending, &keys::ready_object(&att.object_id))
-                .await?;
-            next.status = Status::Ready;
-        }
-        Some(r) => {
-            deps.blobs.delete(&pending).await?;
-            next.status = Status::Rejected;
-            next.reason = Some(r.to_string());
-        }
-    }
-    let key = sk::attachment(&att.group_id, &att.stat_id, &att.id);
-    match deps
-        .store
-        .put(record(deps, &next), Cond::VersionIs(att.version))
-        .await
-    {
-        Ok(()) => {
-            deps.blobs.delete(&pending).await?;
-            tracing::info!(status = next.status.as_str(), "attachment finalized");
-            Ok(Some(next))
-        }
-        Err(StoreError::ConditionFailed) => match deps.store.get(&key).await? {
-            // Finalized by a concurrent run: its answer stands.
-            Some(it) => Ok(Some(parse(deps, &att.group_id, &it)?)),
-            // Deleted meanwhile: leave no object behind.
-            None => {
-                crate::store::sweep::delete_objects(deps, &att.object_id).await?;
-                Ok(None)
-            }
-        },
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// Delete every attachment of a stat with its objects.
-pub(crate) async fn sweep_stat(deps: &Deps, group_id: &str, stat_id: &str) -> Result<usize, Fault> {
-    let all = records(deps, group_id, stat_id).await?;
-    for a in &all {
-        remove(deps, a, None).await?;
-    }
-    Ok(all.len())
 }
