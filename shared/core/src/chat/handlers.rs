@@ -157,14 +157,4 @@ pub async fn mute_group(ctx: Authed) -> Result<Reply, ApiError> {
     Reply::ok(json!({ "muted": muted }))
 }
 
-impl From<crate::chat::ChatError> for ApiError {
-    fn from(e: crate::chat::ChatError) -> Self {
-        use crate::chat::ChatError as E;
-        match e {
-            E::NotFound => Self::NotFound,
-            E::Conflict(m) => Self::Conflict(m.into()),
-            E::Throttled { retry_after } => Self::TooManyRequests(retry_after),
-            E::Fault(f) => f.into(),
-        }
-    }
-}
+crate::http::error::api_error_from!(crate::chat::ChatError);

@@ -17,7 +17,7 @@ use crate::domain::ids;
 use crate::domain::time::rfc3339;
 use crate::groups::followers::parse_follower;
 use crate::groups::members::{display_names, parse_target, DEFAULT_DISPLAY_NAME};
-use crate::groups::{access, reader_access, Access, GroupError, Role, KIND_PUBLIC};
+use crate::groups::{access, reader_access, Access, Role, KIND_PUBLIC};
 use crate::identity::session::Caller;
 use crate::ports::random::RandomExt;
 use crate::ports::store::{item, SK};
@@ -29,44 +29,11 @@ use crate::store::sealed::{open, seal};
 use crate::Deps;
 use crate::Fault;
 
-#[derive(Debug, thiserror::Error)]
-pub enum ChatError {
-    /// Unknown, or not visible to / not allowed for this caller: one answer for all.
-    #[error("not found")]
-    NotFound,
-    /// The change would break a rule; the message is shown to the user.
-    #[error("conflict: {0}")]
-    Conflict(&'static str),
-    /// A per-user cap; retry after this many seconds.
-    #[error("throttled")]
-    Throttled { retry_after: u64 },
-    #[error(transparent)]
-    Fault(#[from] Fault),
-}
-
-/// The group checks a chat use case starts with keep their answers (a 429 stays a 429).
-impl From<GroupError> for ChatError {
-    fn from(e: GroupError) -> Self {
-        match e {
-            GroupError::NotFound => Self::NotFound,
-            GroupError::Conflict(m) => Self::Conflict(m),
-            GroupError::Throttled { retry_after } => Self::Throttled { retry_after },
-            GroupError::Fault(f) => Self::Fault(f),
-        }
-    }
-}
-
-impl From<crate::ports::StoreError> for ChatError {
-    fn from(e: crate::ports::StoreError) -> Self {
-        Self::Fault(e.into())
-    }
-}
-
-impl From<crate::ports::CryptoError> for ChatError {
-    fn from(e: crate::ports::CryptoError) -> Self {
-        Self::Fault(e.into())
-    }
-}
+crate::fault::access_error!(
+    /// What a chat use case can answer besides success.
+    ChatError,
+    from crate::groups::GroupError
+);
 
 /// The group chat's thread id.
 pub const MAIN: &str = "main";

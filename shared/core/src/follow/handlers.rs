@@ -192,14 +192,4 @@ pub async fn unblock_follower(ctx: Authed) -> Result<Reply, ApiError> {
     Reply::ok(FollowerReply::from(f))
 }
 
-impl From<crate::follow::FollowError> for ApiError {
-    fn from(e: crate::follow::FollowError) -> Self {
-        use crate::follow::FollowError as E;
-        match e {
-            E::NotFound => Self::NotFound,
-            E::Conflict(m) => Self::Conflict(m.into()),
-            E::Throttled { retry_after } => Self::TooManyRequests(retry_after),
-            E::Fault(f) => f.into(),
-        }
-    }
-}
+crate::http::error::api_error_from!(crate::follow::FollowError);

@@ -27,7 +27,7 @@ use crate::domain::ids;
 use crate::domain::time::rfc3339;
 use crate::groups::followers::{parse_follower, secret, Follower};
 use crate::groups::{
-    parse_membership, parse_meta, reader_access, Access, GroupError, GroupView, Role, KIND_PUBLIC,
+    parse_membership, parse_meta, reader_access, Access, GroupView, Role, KIND_PUBLIC,
 };
 use crate::identity::session::Caller;
 use crate::ports::store::item;
@@ -38,44 +38,11 @@ use crate::store::retry::{transact, Step};
 use crate::Deps;
 use crate::Fault;
 
-#[derive(Debug, thiserror::Error)]
-pub enum FollowError {
-    /// Unknown, not public, not visible to this caller, blocked, or a link that is used up, expired or revoked: one answer for all.
-    #[error("not found")]
-    NotFound,
-    /// The change would break a rule; the message is shown to the user.
-    #[error("conflict: {0}")]
-    Conflict(&'static str),
-    /// A per-user cap; retry after this many seconds.
-    #[error("throttled")]
-    Throttled { retry_after: u64 },
-    #[error(transparent)]
-    Fault(#[from] Fault),
-}
-
-/// The group checks a follow use case starts with keep their answers (a 429 stays a 429).
-impl From<GroupError> for FollowError {
-    fn from(e: GroupError) -> Self {
-        match e {
-            GroupError::NotFound => Self::NotFound,
-            GroupError::Conflict(m) => Self::Conflict(m),
-            GroupError::Throttled { retry_after } => Self::Throttled { retry_after },
-            GroupError::Fault(f) => Self::Fault(f),
-        }
-    }
-}
-
-impl From<crate::ports::StoreError> for FollowError {
-    fn from(e: crate::ports::StoreError) -> Self {
-        Self::Fault(e.into())
-    }
-}
-
-impl From<crate::ports::CryptoError> for FollowError {
-    fn from(e: crate::ports::CryptoError) -> Self {
-        Self::Fault(e.into())
-    }
-}
+crate::fault::access_error!(
+    /// What a follow use case can answer besides success.
+    FollowError,
+    from crate::groups::GroupError
+);
 
 fn mac(secret: &[u8], label: &str, user_id: &str) -> Vec<u8> {
     let mut m = Hmac::<Sha256>::new_from_slice(secret).expect("any key length");

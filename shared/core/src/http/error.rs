@@ -128,3 +128,22 @@ impl From<StoreError> for ApiError {
         Fault::from(e).into()
     }
 }
+
+/// The status of an error enum declared with `fault::access_error!`: 404, 409, 429 with its
+/// Retry-After, or the fault's own status.
+macro_rules! api_error_from {
+    ($error:path) => {
+        impl From<$error> for $crate::http::ApiError {
+            fn from(e: $error) -> Self {
+                use $error as E;
+                match e {
+                    E::NotFound => Self::NotFound,
+                    E::Conflict(m) => Self::Conflict(m.into()),
+                    E::Throttled { retry_after } => Self::TooManyRequests(retry_after),
+                    E::Fault(f) => f.into(),
+                }
+            }
+        }
+    };
+}
+pub(crate) use api_error_from;

@@ -23,9 +23,9 @@ mod record;
 pub use finalize::{finalize, Outcome};
 pub(crate) use record::sweep_stat;
 
+use crate::domain::ids::{AttachmentId, GroupId, StatId};
 use serde::Deserialize;
 
-use crate::domain::ids;
 use crate::domain::text::clean;
 use crate::domain::time::rfc3339;
 use crate::identity::session::Caller;
@@ -170,8 +170,8 @@ async fn with_names(
 pub async fn create(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
-    stat_id: &str,
+    group_id: &GroupId,
+    stat_id: &StatId,
     (file_name, content_type, size): (String, String, u64),
 ) -> Result<(AttachmentView, PresignedUpload), StatError> {
     let (a, stat) = read(deps, caller, group_id, stat_id).await?;
@@ -260,8 +260,8 @@ pub async fn create(
 pub async fn list(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
-    stat_id: &str,
+    group_id: &GroupId,
+    stat_id: &StatId,
 ) -> Result<Vec<AttachmentView>, StatError> {
     let (_, stat) = read(deps, caller, group_id, stat_id).await?;
     stat.ok_or(StatError::NotFound)?;
@@ -277,13 +277,10 @@ pub async fn list(
 async fn load(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
-    stat_id: &str,
-    attachment_id: &str,
+    group_id: &GroupId,
+    stat_id: &StatId,
+    attachment_id: &AttachmentId,
 ) -> Result<(crate::groups::Access, crate::stats::Stat, Attachment), StatError> {
-    if !ids::is_token(attachment_id, 16) {
-        return Err(StatError::NotFound);
-    }
     let (a, stat) = read(deps, caller, group_id, stat_id).await?;
     let stat = stat.ok_or(StatError::NotFound)?;
     let it = deps
@@ -299,9 +296,9 @@ async fn load(
 pub async fn get(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
-    stat_id: &str,
-    attachment_id: &str,
+    group_id: &GroupId,
+    stat_id: &StatId,
+    attachment_id: &AttachmentId,
 ) -> Result<AttachmentView, StatError> {
     let (_, _, mut att) = load(deps, caller, group_id, stat_id, attachment_id).await?;
     if att.status == Status::Pending {
@@ -325,9 +322,9 @@ pub async fn get(
 pub async fn delete(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
-    stat_id: &str,
-    attachment_id: &str,
+    group_id: &GroupId,
+    stat_id: &StatId,
+    attachment_id: &AttachmentId,
 ) -> Result<(), StatError> {
     let (a, stat, att) = load(deps, caller, group_id, stat_id, attachment_id).await?;
     let own = att.uploaded_by == a.me.member_id && !stat.admin_only;
