@@ -110,3 +110,63 @@ pub async fn history_newest_first_with_pagination(app: &TestApp) {
         "bad_request",
     );
 }
+
+/// Any instant a client can send is a valid bound: far-future `to` (history keys hold 13-digit
+/// milliseconds, up to the year 2286) and pre-1970 `from` are clamped, never a 500 or an empty
+/// page; a reversed range is a 400 that says so.
+#[case]
+pub async fn history_bounds_at_the_edges_of_time(app: &TestApp) {
+    let (admin, gid) = admin_and_group(app).await;
+    let s = create_stat(
+        app,
+        &admin,
+        &gid,
+        json!({"title": "T", "visualType": "NUMBER"}),
+    )
+    .await;
+    let path = stat_path(&gid, &id(&s));
+    app.clock.advance(chrono::Duration::minutes(1));
+    expect(
+        &app.put(&admin.creds, &path, json!({"value": "5"})).await,
+        StatusCode::OK,
+    );
+    let now = s["lastUpdatedDateTime"].as_str().unwrap().to_string();
+    let count = |r: &serde_json::Value| r["data"].as_array().map_or(0, Vec::len);
+    for query in [
+        format!("from={now}&to=2361-05-06T04:30:27Z"),
+        "to=6903-01-01T00:00:00Z".to_string(),
+        "to=9999-12-31T23:59:59Z".to_string(),
+        "from=1900-01-01T00:00:00Z".to_string(),
+        "from=0001-01-01T00:00:00Z&to=9999-12-31T23:59:59Z".to_string(),
+    ] {
+        let r = expect(
+            &app.get(&admin.creds, &format!("{path}/history?{query}"))
+                .await,
+            StatusCode::OK,
+        );
+        assert_eq!(count(&r), 2, "{query}: {r}");
+    }
+    for query in [
+        "from=2361-05-06T04:30:27Z&to=9999-12-31T23:59:59Z",
+        "to=1900-01-01T00:00:00Z",
+    ] {
+        let r = expect(
+            &app.get(&admin.creds, &format!("{path}/history?{query}"))
+                .await,
+            StatusCode::OK,
+        );
+        assert_eq!(count(&r), 0, "{query}: {r}");
+    }
+    let r = app
+        .get(
+            &admin.creds,
+            &format!("{path}/history?from=2361-05-06T04:30:27Z&to={now}"),
+        )
+        .await;
+    expect_error(&r, StatusCode::BAD_REQUEST, "bad_request");
+    assert!(
+        r.text.contains("from must not be later than to"),
+        "{}",
+        r.text
+    );
+}

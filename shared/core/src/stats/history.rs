@@ -89,6 +89,19 @@ fn parse(deps: &Deps, group_id: &str, it: &Item) -> Result<(Entry, String), Faul
     ))
 }
 
+/// The history keys' millisecond range for `[from, to]`. Entries show `at` in whole seconds, so
+/// the window covers whole seconds at both ends; any instant a client can send is clamped to
+/// what a key can hold (13 digits: 1970 to the year 2286), so a far-future `to` means "up to
+/// now" and a pre-1970 `from` means "from the start".
+pub(crate) fn window(from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>) -> (i64, i64) {
+    let clamp = |ms: i64| ms.clamp(0, sk::HISTORY_MAX_MILLIS);
+    let lo = from.map_or(0, |t| clamp(t.timestamp().saturating_mul(1000)));
+    let hi = to.map_or(sk::HISTORY_MAX_MILLIS, |t| {
+        clamp(t.timestamp().saturating_mul(1000).saturating_add(999))
+    });
+    (lo, hi)
+}
+
 /// One page of a stat's history, newest first, optionally within `[from, to]` (inclusive).
 #[allow(clippy::too_many_arguments)]
 pub async fn list(
@@ -105,9 +118,7 @@ pub async fn list(
     stat.ok_or(StatError::NotFound)?;
     let follower = access.me.role == crate::groups::Role::Follower;
     let prefix = sk::history_prefix(stat_id);
-    // Entries show `at` in whole seconds: the window covers whole seconds at both ends.
-    let lo = from.map_or(0, |t| t.timestamp().max(0) * 1000);
-    let hi = to.map_or(9_999_999_999_999, |t| t.timestamp().max(0) * 1000 + 999);
+    let (lo, hi) = window(from, to);
     let page = deps
         .store
         .query(
@@ -152,4 +163,35 @@ pub async fn list(
 /// Delete the stat's whole history.
 pub(crate) async fn sweep(deps: &Deps, group_id: &str, stat_id: &str) -> Result<usize, Fault> {
     sweep_prefix(deps, group_id, &sk::history_prefix(stat_id)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> Option<DateTime<Utc>> {
+        Some(crate::domain::stat::timestamp("t", s).unwrap())
+    }
+
+    #[test]
+    fn windows_stay_within_what_a_key_can_hold() {
+        let max = sk::HISTORY_MAX_MILLIS;
+        assert_eq!(window(None, None), (0, max));
+        assert_eq!(
+            window(at("2026-01-01T00:00:00Z"), at("2026-01-01T00:00:01Z")),
+            (1_767_225_600_000, 1_767_225_601_999)
+        );
+        // After the year 2286 (14-digit milliseconds) and far beyond: clamped, never reversed.
+        assert_eq!(
+            window(at("2026-01-01T00:00:00Z"), at("2361-05-06T04:30:27Z")).1,
+            max
+        );
+        assert_eq!(window(None, at("6903-01-01T00:00:00Z")).1, max);
+        assert_eq!(window(at("9999-12-31T23:59:59Z"), None), (max, max));
+        // Before 1970: the start.
+        assert_eq!(window(at("1900-01-01T00:00:00Z"), None).0, 0);
+        assert_eq!(window(None, at("1900-01-01T00:00:00Z")).1, 0);
+        let (lo, hi) = window(at("2286-11-20T17:46:39Z"), at("2286-11-20T17:46:40Z"));
+        assert!(lo <= hi && hi <= max, "{lo} {hi}");
+    }
 }

@@ -223,6 +223,9 @@ pub fn stat_count(group_id: &str) -> Key {
     Key::new(group_pk(group_id), "STATCOUNT")
 }
 
+/// The largest millisecond time a history key holds (13 digits: 2286-11-20T17:46:39.999Z).
+pub const HISTORY_MAX_MILLIS: i64 = 9_999_999_999_999;
+
 pub fn history_prefix(stat_id: &str) -> String {
     format!("HIST#{stat_id}#")
 }
