@@ -302,3 +302,31 @@ pub fn spawn_change_feed(
         }
     })
 }
+
+/// What the start-up line says about where things go, true for each backend: with the embedded
+/// adapters codes are printed and appended to the outbox under the data directory; with the AWS
+/// adapters they go to SNS (moto_server keeps them in its state), nothing is printed.
+pub fn startup_note(aws: bool, data_dir: &std::path::Path) -> String {
+    if aws {
+        "AWS adapters (STATX_BACKEND=aws): data in DynamoDB and S3, SMS codes sent through SNS"
+            .to_string()
+    } else {
+        format!(
+            "embedded adapters, data in {}; SMS codes are printed here and appended to {}",
+            data_dir.display(),
+            data_dir.join("outbox").join("sms.jsonl").display()
+        )
+    }
+}
+
+#[cfg(test)]
+mod startup_tests {
+    #[test]
+    fn the_startup_note_tells_where_codes_go() {
+        let dir = std::path::Path::new(".statx");
+        let aws = super::startup_note(true, dir);
+        assert!(aws.contains("SNS") && !aws.contains("outbox") && !aws.contains("printed"));
+        let local = super::startup_note(false, dir);
+        assert!(local.contains(".statx/outbox/sms.jsonl") && local.contains("printed"));
+    }
+}

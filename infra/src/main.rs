@@ -21,10 +21,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port)).await?;
     println!(
-        "StatX local API on http://{} ({} adapters{}); SMS codes are printed here and written to the outbox",
+        "StatX local API on http://{}: {}",
         listener.local_addr()?,
-        if aws { "AWS" } else { "embedded" },
-        if aws { String::new() } else { format!(", data in {}", config.data_dir.display()) },
+        statx_local_api::startup_note(aws, &config.data_dir)
     );
     statx_local_api::serve_with_blobs(listener, deps, blobs).await?;
     Ok(())
