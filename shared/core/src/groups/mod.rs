@@ -29,14 +29,14 @@ pub mod mute;
 pub use access::{access, reader_access, Access, Group, GroupView, Membership, Role};
 pub(crate) use access::{memberships_of, new_member_writes, parse_membership, parse_meta};
 
+use crate::domain::ids::GroupId;
 use std::collections::HashMap;
 
-use crate::domain::ids::is_id;
 use crate::domain::time::rfc3339;
 use crate::identity::session::Caller;
 use crate::ports::random::RandomExt;
 use crate::ports::store::{item, SK};
-use crate::ports::{Cond, Item, ItemExt, Key, Query, StoreError, Value, Write};
+use crate::ports::{Cond, Item, ItemExt, Key, Query, Value, Write};
 use crate::store::batch::batch_get_all;
 use crate::store::batch::find;
 use crate::store::keys;
@@ -53,32 +53,10 @@ pub const KIND_PUBLIC: &str = "public";
 /// Members per group (accepting an invitation into a full group is refused).
 pub const MAX_MEMBERS: i64 = 500;
 
-#[derive(Debug, thiserror::Error)]
-pub enum GroupError {
-    /// Unknown, or not visible to / not allowed for this caller: one answer for all.
-    #[error("not found")]
-    NotFound,
-    /// The change would break a rule of the group; the message is shown to the user.
-    #[error("conflict: {0}")]
-    Conflict(&'static str),
-    /// A per-user cap; retry after this many seconds.
-    #[error("throttled")]
-    Throttled { retry_after: u64 },
-    #[error(transparent)]
-    Fault(#[from] Fault),
-}
-
-impl From<StoreError> for GroupError {
-    fn from(e: StoreError) -> Self {
-        Self::Fault(e.into())
-    }
-}
-
-impl From<crate::ports::CryptoError> for GroupError {
-    fn from(e: crate::ports::CryptoError) -> Self {
-        Self::Fault(e.into())
-    }
-}
+crate::fault::access_error!(
+    /// What a group use case can answer besides success.
+    GroupError
+);
 
 pub struct NewGroup {
     pub name: String,
@@ -214,7 +192,11 @@ async fn finish_deletion(deps: &Deps, group_id: &str) -> Result<(), Fault> {
 }
 
 /// The group as the caller sees it (followers included).
-pub async fn get(deps: &Deps, caller: &Caller, group_id: &str) -> Result<GroupView, GroupError> {
+pub async fn get(
+    deps: &Deps,
+    caller: &Caller,
+    group_id: &GroupId,
+) -> Result<GroupView, GroupError> {
     Ok(reader_access(deps, caller, group_id).await?.view())
 }
 
@@ -231,7 +213,7 @@ pub struct Changes {
 pub async fn update(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
+    group_id: &GroupId,
     changes: Changes,
 ) -> Result<GroupView, GroupError> {
     let key = keys::group_meta(group_id);
@@ -278,10 +260,7 @@ pub async fn update(
 /// Admin only: delete the group and everything in it. META goes first, conditional on its
 /// version and on the caller still being an admin; then the sweep. When META is already gone
 /// (a deletion cut short), an admin's retry completes the sweep.
-pub async fn delete(deps: &Deps, caller: &Caller, group_id: &str) -> Result<(), GroupError> {
-    if !is_id(group_id) {
-        return Err(GroupError::NotFound);
-    }
+pub async fn delete(deps: &Deps, caller: &Caller, group_id: &GroupId) -> Result<(), GroupError> {
     let committed = transact(deps, move || async move {
         let mkey = keys::membership(&caller.user_id, group_id);
         let gkey = keys::group_meta(group_id);
