@@ -10,3 +10,4 @@ pub mod parts;
 pub mod phone_change;
 pub mod profile;
 pub mod session;
+pub mod signout;

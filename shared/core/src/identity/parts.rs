@@ -7,7 +7,7 @@ use std::pin::Pin;
 
 use serde_json::Value;
 
-use crate::identity::session::Caller;
+use crate::domain::caller::Caller;
 use crate::{Deps, Fault};
 
 pub type PartFuture<'a> = Pin<Box<dyn Future<Output = Result<Value, Fault>> + Send + 'a>>;

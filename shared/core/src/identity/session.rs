@@ -8,7 +8,6 @@
 //! deleted together. The client id is the `clientId` its login returned; the API key never
 //! appears in a listing.
 
-use crate::domain::ids::ClientId;
 use chrono::{DateTime, Duration, Utc};
 use subtle::ConstantTimeEq;
 
@@ -230,40 +229,4 @@ pub async fn evict_oldest_writes(deps: &Deps, user_id: &str) -> Result<Vec<Write
         .take(excess)
         .flat_map(|c| revoke_writes(user_id, &c.id, &c.api_key))
         .collect())
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum RevokeError {
-    #[error("no such client")]
-    NotFound,
-    #[error(transparent)]
-    Fault(#[from] Fault),
-}
-
-/// Revoke one of the caller's clients by id; effective on that client's next request.
-pub async fn revoke(deps: &Deps, caller: &Caller, client_id: &ClientId) -> Result<(), RevokeError> {
-    let ikey = keys::user_client(&caller.user_id, client_id);
-    let entry = deps.store.get(&ikey).await.map_err(Fault::from)?;
-    let Some(entry) = entry else {
-        return Err(RevokeError::NotFound);
-    };
-    let api_key = open(deps.crypto.as_ref(), &entry, &ikey, "apiKey")?
-        .ok_or(Fault::Corrupt("client index without api key"))?;
-    deps.store
-        .transact(revoke_writes(&caller.user_id, client_id, &api_key).into())
-        .await
-        .map_err(Fault::from)?;
-    crate::identity::devices::forget_orphans(deps, &caller.user_id).await?;
-    tracing::info!("client revoked");
-    Ok(())
-}
-
-/// Revoke the caller's own credentials; effective on the very next request.
-pub async fn logout(deps: &Deps, caller: &Caller) -> Result<(), Fault> {
-    deps.store
-        .transact(revoke_writes(&caller.user_id, &caller.client_id, &caller.api_key).into())
-        .await?;
-    crate::identity::devices::forget_orphans(deps, &caller.user_id).await?;
-    tracing::info!("signed out");
-    Ok(())
 }

@@ -8,7 +8,7 @@ use crate::domain::ids::ClientId;
 use crate::http::{request, ApiError, Authed, Reply};
 use crate::identity::handlers::login::{phone, six_digits};
 use crate::identity::handlers::profile::ProfileReply;
-use crate::identity::{phone_change, session};
+use crate::identity::{phone_change, session, signout};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -38,7 +38,7 @@ pub async fn list_clients(ctx: Authed) -> Result<Reply, ApiError> {
 
 pub async fn revoke_client(ctx: Authed) -> Result<Reply, ApiError> {
     let id = ctx.path::<ClientId>()?;
-    session::revoke(&ctx.deps, &ctx.caller, &id).await?;
+    signout::revoke(&ctx.deps, &ctx.caller, &id).await?;
     Reply::ok(json!({ "revoked": true }))
 }
 

@@ -6,7 +6,7 @@ use serde_json::json;
 use crate::domain::text::clean;
 use crate::domain::PhoneNumber;
 use crate::http::{request, ApiError, Authed, Ctx, Reply};
-use crate::identity::{login as auth, session};
+use crate::identity::{login as auth, signout};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -82,6 +82,6 @@ pub async fn verify_code(ctx: Ctx) -> Result<Reply, ApiError> {
 
 pub async fn logout(ctx: Authed) -> Result<Reply, ApiError> {
     let caller = &ctx.caller;
-    session::logout(&ctx.deps, caller).await?;
+    signout::logout(&ctx.deps, caller).await?;
     Reply::ok(json!({ "loggedOut": true }))
 }

@@ -10,7 +10,8 @@ use crate::identity::devices::DeviceError;
 use crate::identity::limits::LimitError;
 use crate::identity::otp::CheckError;
 use crate::identity::phone_change::ChangeError;
-use crate::identity::session::{AuthError, RevokeError};
+use crate::identity::session::AuthError;
+use crate::identity::signout::RevokeError;
 
 impl From<LimitError> for ApiError {
     fn from(e: LimitError) -> Self {
