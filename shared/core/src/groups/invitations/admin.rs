@@ -2,7 +2,7 @@
 //! `listing` without the authorization, for the groups' account part), and withdrawing one
 //! (`cancel`).
 
-use crate::domain::ids::is_id;
+use crate::domain::ids::{GroupId, InvitationId};
 use crate::domain::PhoneNumber;
 use crate::groups::invitations::{epoch_rfc3339, parse_invite};
 use crate::groups::members::display_names;
@@ -102,12 +102,9 @@ pub(crate) async fn listing(
 pub async fn cancel(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
-    invitation_id: &str,
+    group_id: &GroupId,
+    invitation_id: &InvitationId,
 ) -> Result<(), GroupError> {
-    if !is_id(invitation_id) {
-        return Err(GroupError::NotFound);
-    }
     let gkey = &keys::group_invitation(group_id, invitation_id);
     transact(deps, move || async move {
         let a = access(deps, caller, group_id).await?;
@@ -130,7 +127,7 @@ pub async fn cancel(
             let ikey = keys::invite(index, group_id);
             // The invitee-side item, unless it already belongs to a newer invitation.
             if let Some(inv) = deps.store.get(&ikey).await?.as_ref().and_then(parse_invite) {
-                if inv.id == invitation_id {
+                if inv.id == invitation_id.as_str() {
                     writes.push(Write::Delete {
                         key: ikey,
                         cond: Cond::VersionIs(inv.version),

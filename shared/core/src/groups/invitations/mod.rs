@@ -20,6 +20,7 @@ mod admin;
 pub(crate) use admin::listing;
 pub use admin::{cancel, pending, Sent};
 
+use crate::domain::ids::GroupId;
 use chrono::{DateTime, Utc};
 
 use crate::domain::time::rfc3339;
@@ -88,7 +89,7 @@ pub(crate) fn epoch_rfc3339(t: i64) -> String {
 pub async fn invite(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
+    group_id: &GroupId,
     new: NewInvitation,
 ) -> Result<String, GroupError> {
     let a0 = may_invite(deps, caller, group_id).await?;
