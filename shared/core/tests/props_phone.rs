@@ -166,7 +166,6 @@ proptest! {
 
     /// The same with the calling code glued to the rest (`+5191234-5678`).
     #[test]
-    #[ignore = "phonenumber 0.3.10 refuses +<cc><digits> followed by dash/dot groups (its RFC 3966 path), e.g. +5191234-5678: reported to the lead"]
     fn glued_calling_code_spellings_parse_to_the_same_number(
         (cc, nsn, region) in prop::sample::select(accepted()),
         s in spelling_after_cc(vec![""]),

@@ -142,7 +142,18 @@ impl Decimal {
 
     /// The value as a JSON number (for item values and thresholds).
     pub fn to_json(&self) -> serde_json::Value {
-        serde_json::from_str::<serde_json::Number>(&self.text)
+        // JSON numbers have no leading zeros: "007" is 7, "-00.5" is -0.5.
+        let (sign, unsigned) = match self.text.strip_prefix('-') {
+            Some(rest) => ("-", rest),
+            None => ("", self.text.as_str()),
+        };
+        let trimmed = unsigned.trim_start_matches('0');
+        let canonical = if trimmed.is_empty() || trimmed.starts_with('.') {
+            format!("{sign}0{trimmed}")
+        } else {
+            format!("{sign}{trimmed}")
+        };
+        serde_json::from_str::<serde_json::Number>(&canonical)
             .map(serde_json::Value::Number)
             .unwrap_or(serde_json::Value::Null)
     }
@@ -151,9 +162,13 @@ impl Decimal {
 /// A point in time as clients send it: RFC 3339 with any fraction and offset. Returned as UTC,
 /// whole seconds (`crate::domain::time::rfc3339`).
 pub fn timestamp(field: &str, input: &str) -> Result<DateTime<Utc>, String> {
+    use chrono::Datelike;
     DateTime::parse_from_rfc3339(input.trim())
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| format!("{field} must be an RFC 3339 timestamp, e.g. 2026-05-01T17:00:00Z."))
+        .ok()
+        // In UTC it must still be a year RFC 3339 can write (0000-01-01T00:00+00:01 is not).
+        .filter(|t| (0..=9999).contains(&t.year()))
+        .ok_or_else(|| format!("{field} must be an RFC 3339 timestamp, e.g. 2026-05-01T17:00:00Z."))
 }
 
 #[cfg(test)]
