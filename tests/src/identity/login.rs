@@ -319,6 +319,8 @@ pub async fn wrong_method_and_unknown_path_answer_json(app: &TestApp) {
         let r = app.request(None, method.clone(), path, None).await;
         assert_error(&r, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
     }
-    let r = app.request(None, Method::GET, "/v1/no-such-route", None).await;
+    let r = app
+        .request(None, Method::GET, "/v1/no-such-route", None)
+        .await;
     assert_error(&r, StatusCode::NOT_FOUND, "not_found");
 }
