@@ -1,7 +1,8 @@
 # StatX developer and operator entry points (GNU make + bash).
 #
 #   make run          local API on 127.0.0.1:3000 (STATX_PORT overrides); needs only cargo
-#   make test         lint, then every test with a private moto_server
+#   make test         lint, then every test with a private moto_server, then a bounded contract fuzz
+#   make fuzz         the contract fuzz (schemathesis vs a fresh local API) with many more examples
 #   make lint         rustfmt, clippy, cfn-lint, checkov
 #   make bench        cargo bench --workspace
 #   make build        sam build (cargo lambda, arm64) -> .aws-sam/
@@ -33,7 +34,7 @@ PIP_FLAGS := --disable-pip-version-check --quiet
 export SAM_CLI_TELEMETRY := 0
 
 .PHONY: help run test test-only lint lint-rust lint-infra bench build build-lambda \
-        lambda-target deploy venv venv-build nextest rust-tools clean-data
+        lambda-target deploy venv venv-build nextest rust-tools clean-data fuzz fuzz-bounded
 
 help:
 	@sed -n 's/^#   make /  make /p' $(firstword $(MAKEFILE_LIST))
@@ -92,9 +93,23 @@ test: venv nextest
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-only
 
-# Tests only (no lint), still with a private moto_server.
+# Tests only (no lint), still with a private moto_server; then the bounded contract fuzz.
 test-only: venv nextest
 	infra/scripts/with-moto.sh $(CARGO) nextest run --workspace
+	$(MAKE) --no-print-directory fuzz-bounded
+
+# The contract fuzz (infra/scripts/fuzz.py): schemathesis, pinned in the test venv, with a fixed
+# seed against a fresh statx-local-api (free port, temporary data directory) with signed-in users
+# and real ids; positive and negative data; any failure, a 5xx included, fails the target.
+# `fuzz-bounded` (part of `make test`) tries a few examples per operation, `fuzz` many more.
+FUZZ_EXAMPLES ?= 3
+FUZZ_MORE_EXAMPLES ?= 100
+FUZZ_SEED ?= 1313
+
+fuzz-bounded fuzz: venv
+	$(CARGO) build --quiet -p statx-local-api --bin statx-local-api
+	$(VENV)/bin/python infra/scripts/fuzz.py --seed $(FUZZ_SEED) \
+	  --examples $(if $(filter fuzz,$@),$(FUZZ_MORE_EXAMPLES),$(FUZZ_EXAMPLES))
 
 bench:
 	$(CARGO) bench --workspace

@@ -47,6 +47,7 @@ pub fn router(deps: Deps) -> Router {
         app = app.route(path, mr);
     }
     app.fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(GATEWAY_BODY_LIMIT))
         .with_state(deps)
 }
@@ -65,6 +66,22 @@ fn method_filter(method: &str) -> MethodFilter {
 async fn not_found(State(deps): State<Deps>) -> Response {
     let id = deps.random.id();
     to_axum(Reply::from_error(&ApiError::NotFound).into_response(&id))
+}
+
+/// A known path with a method it does not have: the same JSON error body and headers as every
+/// other answer (API Gateway itself would answer 404 for a route it does not have).
+async fn method_not_allowed(State(deps): State<Deps>) -> Response {
+    let id = deps.random.id();
+    let reply = Reply {
+        status: StatusCode::METHOD_NOT_ALLOWED,
+        body: json!({ "error": {
+            "code": "method_not_allowed",
+            "message": "This method is not allowed on this path.",
+        } }),
+        retry_after: None,
+        etag: None,
+    };
+    to_axum(reply.into_response(&id))
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -306,3 +306,21 @@ pub async fn unknown_route_is_json_404(app: &TestApp) {
         .await;
     assert_error(&r, StatusCode::NOT_FOUND, "not_found");
 }
+
+/// A known path with a method it does not have (405), and an unknown path (404), answer like
+/// every other route: a JSON error body and the common headers.
+#[case]
+pub async fn wrong_method_and_unknown_path_answer_json(app: &TestApp) {
+    for (method, path) in [
+        (Method::DELETE, "/v1/auth/login"),
+        (Method::PUT, "/v1/groups"),
+        (Method::GET, "/v1/auth/verifyCode"),
+    ] {
+        let r = app.request(None, method.clone(), path, None).await;
+        assert_error(&r, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+    }
+    let r = app
+        .request(None, Method::GET, "/v1/no-such-route", None)
+        .await;
+    assert_error(&r, StatusCode::NOT_FOUND, "not_found");
+}

@@ -38,6 +38,21 @@ struct LinkReply {
     uses: i64,
 }
 
+/// The answer to creating a link: like `LinkReply` (absent limits are left out, never null),
+/// plus the token, shown only here.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NewLinkReply {
+    id: String,
+    url: String,
+    token: String,
+    created_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_uses: Option<i64>,
+}
+
 fn epoch_rfc3339(t: i64) -> String {
     DateTime::from_timestamp(t, 0)
         .map(rfc3339)
@@ -104,14 +119,14 @@ pub async fn create_follow_link(ctx: Authed) -> Result<Reply, ApiError> {
         )));
     }
     let c = links::create(&ctx.deps, caller, &gid, expires_at, body.max_uses).await?;
-    Reply::created(json!({
-        "id": c.link.id,
-        "url": link_url(&c.token),
-        "token": c.token,
-        "createdAt": c.link.created_at,
-        "expiresAt": c.link.expires_at.map(epoch_rfc3339),
-        "maxUses": c.link.max_uses,
-    }))
+    Reply::created(NewLinkReply {
+        id: c.link.id,
+        url: link_url(&c.token),
+        token: c.token,
+        created_at: c.link.created_at,
+        expires_at: c.link.expires_at.map(epoch_rfc3339),
+        max_uses: c.link.max_uses,
+    })
 }
 
 pub async fn list_follow_links(ctx: Authed) -> Result<Reply, ApiError> {
