@@ -169,4 +169,22 @@ pub async fn history_bounds_at_the_edges_of_time(app: &TestApp) {
         "{}",
         r.text
     );
+    // A cursor continues only the range it came from: an unbounded page's cursor is not one of
+    // `to=1970-01-01T00:00:00Z` (both once wrote their missing/zero bound as 0).
+    let first = expect(
+        &app.get(&admin.creds, &format!("{path}/history?limit=1"))
+            .await,
+        StatusCode::OK,
+    );
+    let c = first["nextCursor"]
+        .as_str()
+        .expect("a second page")
+        .to_string();
+    let r = app
+        .get(
+            &admin.creds,
+            &format!("{path}/history?limit=1&to=1970-01-01T00:00:00Z&cursor={c}"),
+        )
+        .await;
+    expect_error(&r, StatusCode::BAD_REQUEST, "bad_request");
 }

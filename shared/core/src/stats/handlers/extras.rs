@@ -50,11 +50,15 @@ pub async fn list_stat_history(ctx: Authed) -> Result<Reply, ApiError> {
         }
     }
     // A cursor only continues the same range.
+    // A bound left out is "-", which no instant prints as.
+    let bound = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        t.map_or("-".to_string(), |t| t.timestamp_millis().to_string())
+    };
     let scope = format!(
         "history|{}|{gid}|{sid}|{}|{}",
         caller.user_id,
-        from.map_or(0, |t| t.timestamp_millis()),
-        to.map_or(0, |t| t.timestamp_millis())
+        bound(from),
+        bound(to)
     );
     let (limit, after) = cursor::page(&ctx, &scope)?;
     let (entries, next) =
