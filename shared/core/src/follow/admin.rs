@@ -20,20 +20,15 @@ pub async fn list(
     cursor: Option<String>,
 ) -> Result<(Vec<Follower>, Option<String>), FollowError> {
     access(deps, caller, group_id).await?.require_admin()?;
-    let page = crate::store::batch::page_of(
+    Ok(crate::store::batch::group_page(
         deps,
-        crate::store::keys::group_pk(group_id),
+        group_id,
         keys::FOLLOWER_PREFIX,
         limit,
         cursor,
+        parse_follower,
     )
-    .await?;
-    let items = page
-        .items
-        .iter()
-        .map(parse_follower)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok((items, page.next))
+    .await?)
 }
 
 /// Admin access and the follower `follower_id` of the group.

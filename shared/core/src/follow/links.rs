@@ -192,7 +192,7 @@ pub async fn list(
     access(deps, caller, group_id).await?.require_admin()?;
     let page = crate::store::batch::page_of(
         deps,
-        crate::store::keys::group_pk(group_id),
+        keys::group_pk(group_id),
         keys::LINK_PREFIX,
         limit,
         cursor,

@@ -9,12 +9,13 @@
 //! once never lose an update and can never demote or remove the last admin between them.
 
 use crate::domain::ids::{GroupId, MemberId};
+use crate::store::batch::group_page;
 use std::collections::HashMap;
 
 use crate::groups::{access, Group, GroupError, Role};
 use crate::identity::session::Caller;
 use crate::ports::store::SK;
-use crate::ports::{Cond, Item, ItemExt, Key, Query, Value, Write};
+use crate::ports::{Cond, Item, ItemExt, Key, Value, Write};
 use crate::store::batch::batch_get_all;
 use crate::store::keys;
 use crate::store::retry::{transact, Step};
@@ -121,24 +122,14 @@ pub async fn list(
     cursor: Option<String>,
 ) -> Result<(Vec<Member>, Option<String>), GroupError> {
     access(deps, caller, group_id).await?;
-    let page = deps
-        .store
-        .query(
-            &Query::new(keys::group_pk(group_id))
-                .prefix(keys::MEMBER_PREFIX)
-                .limit(limit)
-                .cursor(cursor),
-        )
-        .await?;
-    let targets = page
-        .items
-        .iter()
-        .map(|it| parse_target(deps, group_id, it))
-        .collect::<Result<Vec<_>, _>>()?;
+    let (targets, next) = group_page(deps, group_id, keys::MEMBER_PREFIX, limit, cursor, |it| {
+        parse_target(deps, group_id, it)
+    })
+    .await?;
     let names = display_names(deps, targets.iter().map(|t| t.user_id.as_str())).await?;
     Ok((
         targets.iter().map(|t| member_view(t, &names)).collect(),
-        page.next,
+        next,
     ))
 }
 

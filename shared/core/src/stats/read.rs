@@ -3,12 +3,12 @@
 //! (`find`), and the display names shown as `lastUpdatedBy` (hidden from followers).
 
 use crate::domain::ids::{GroupId, StatId};
+use crate::store::batch::group_page;
 use std::collections::HashMap;
 
 use crate::groups::members::{display_names, parse_target, DEFAULT_DISPLAY_NAME};
 use crate::groups::{parse_membership, parse_meta, Access};
 use crate::identity::session::Caller;
-use crate::ports::Query;
 use crate::stats::{parse_stat, Stat, StatError, StatView, FORMER_MEMBER, MAX_STATS};
 use crate::store::batch::batch_get_all;
 use crate::store::batch::find as find_item;
@@ -160,22 +160,12 @@ pub async fn list(
     cursor: Option<String>,
 ) -> Result<(Vec<StatView>, Option<String>), StatError> {
     let access = crate::groups::reader_access(deps, caller, group_id).await?;
-    let page = deps
-        .store
-        .query(
-            &Query::new(keys::group_pk(group_id))
-                .prefix(sk::STAT_PREFIX)
-                .limit(limit)
-                .cursor(cursor),
-        )
-        .await?;
-    let stats = page
-        .items
-        .iter()
-        .map(|it| parse_stat(deps, group_id, it))
-        .collect::<Result<Vec<_>, _>>()?;
+    let (stats, next) = group_page(deps, group_id, sk::STAT_PREFIX, limit, cursor, |it| {
+        parse_stat(deps, group_id, it)
+    })
+    .await?;
     let views = views(deps, group_id, stats).await?;
-    Ok((hide_members(&access, views), page.next))
+    Ok((hide_members(&access, views), next))
 }
 
 /// The caller's stats by exact group name and/or stat title, across the caller's own groups

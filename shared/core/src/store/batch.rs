@@ -4,6 +4,7 @@ use std::collections::HashMap;
 
 use crate::ports::store::key_of;
 use crate::ports::{Item, Key, Page, Query, StoreError};
+use crate::store::keys;
 use crate::{Deps, Fault};
 
 /// The most keys one `batch_get` takes (DynamoDB's BatchGetItem limit).
@@ -77,4 +78,19 @@ impl Pages {
         self.cursor = page.next.map(Some);
         Ok(Some(page.items))
     }
+}
+
+/// One page of a group's items of one kind (`prefix`: members, stats, followers…), each parsed:
+/// the shape of every listing of a group. The cursor is the store's (the HTTP layer seals it).
+pub async fn group_page<T>(
+    deps: &Deps,
+    group_id: &str,
+    prefix: &str,
+    limit: u32,
+    cursor: Option<String>,
+    parse: impl Fn(&Item) -> Result<T, Fault>,
+) -> Result<(Vec<T>, Option<String>), Fault> {
+    let page = page_of(deps, keys::group_pk(group_id), prefix, limit, cursor).await?;
+    let items = page.items.iter().map(parse).collect::<Result<_, _>>()?;
+    Ok((items, page.next))
 }
