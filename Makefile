@@ -23,6 +23,9 @@ PYTHON ?= python3
 CARGO ?= cargo
 # Pinned so every machine runs the same test runner (see `nextest` below).
 NEXTEST_VERSION ?= 0.9.143
+# The property tests (proptest) draw from this seed in `make test`, so a CI run is repeatable;
+# run `cargo nextest run` without it (or with another seed) to explore new inputs.
+PROPTEST_RNG_SEED ?= 20261201
 # samconfig.toml environment used by `make deploy` (default = stage dev, prod = stage prod).
 DEPLOY_ENV ?= default
 AWS_CHECK_REGION ?= us-east-1
@@ -95,7 +98,7 @@ test: venv nextest
 
 # Tests only (no lint), still with a private moto_server; then the bounded contract fuzz.
 test-only: venv nextest
-	infra/scripts/with-moto.sh $(CARGO) nextest run --workspace
+	PROPTEST_RNG_SEED=$(PROPTEST_RNG_SEED) infra/scripts/with-moto.sh $(CARGO) nextest run --workspace
 	$(MAKE) --no-print-directory fuzz-bounded
 
 # The contract fuzz (infra/scripts/fuzz.py): schemathesis, pinned in the test venv, with a fixed

@@ -40,12 +40,10 @@ impl PhoneNumber {
         if trimmed.is_empty() || trimmed.len() > 32 || !trimmed.starts_with('+') {
             return Err(PhoneError::Unparseable);
         }
-        // Spaces, dashes and dots only separate digit groups; without them the parser never
-        // takes its RFC 3966 path, which refuses "+5191234-5678" and the like.
-        let compact: String = trimmed
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != '-' && *c != '.')
-            .collect();
+        // Dashes and dots only separate digit groups; without them the parser never takes its
+        // RFC 3966 path, which refuses "+5191234-5678" and the like. (Spaces stay: they keep a
+        // written trunk prefix such as "+57 (0)321…" apart from the number.)
+        let compact: String = trimmed.chars().filter(|c| *c != '-' && *c != '.').collect();
         let parsed = phonenumber::parse(None, &compact).map_err(|_| PhoneError::Unparseable)?;
         let e164 = parsed.format().mode(Mode::E164).to_string();
         // E.164: '+' then 8 to 15 digits.

@@ -43,16 +43,7 @@ async fn all_sent(
     deps: &Deps,
     group_id: &str,
 ) -> Result<Vec<crate::groups::invitations::Sent>, Fault> {
-    let mut out = Vec::new();
-    let mut cursor = None;
-    loop {
-        let (items, next) = listing(deps, group_id, 100, cursor).await?;
-        out.extend(items);
-        match next {
-            Some(next) => cursor = Some(next),
-            None => return Ok(out),
-        }
-    }
+    crate::store::batch::every_page(|cursor| listing(deps, group_id, 100, cursor)).await
 }
 
 pub async fn export(deps: &Deps, caller: &Caller) -> Result<Value, Fault> {
@@ -90,31 +81,27 @@ pub async fn export(deps: &Deps, caller: &Caller) -> Result<Value, Fault> {
             }
         }
     }
-    let mut received = Vec::new();
-    let mut cursor = None;
-    loop {
-        let (items, next) =
-            inbox::received(deps, caller, 100, cursor)
-                .await
-                .map_err(|e| match e {
-                    crate::groups::GroupError::Fault(f) => f,
-                    _ => Fault::Corrupt("unexpected error listing invitations"),
-                })?;
-        received.extend(items.into_iter().map(|r| {
-            json!({
-                "id": r.id,
-                "groupId": r.group_id,
-                "groupName": r.group_name,
-                "invitedBy": r.invited_by,
-                "createdAt": r.created_at,
-                "expiresAt": r.expires_at,
+    let received: Vec<Value> = crate::store::batch::every_page(|cursor| async move {
+        inbox::received(deps, caller, 100, cursor)
+            .await
+            .map_err(|e| match e {
+                crate::groups::GroupError::Fault(f) => f,
+                _ => Fault::Corrupt("unexpected error listing invitations"),
             })
-        }));
-        match next {
-            Some(next) => cursor = Some(next),
-            None => break,
-        }
-    }
+    })
+    .await?
+    .into_iter()
+    .map(|r| {
+        json!({
+            "id": r.id,
+            "groupId": r.group_id,
+            "groupName": r.group_name,
+            "invitedBy": r.invited_by,
+            "createdAt": r.created_at,
+            "expiresAt": r.expires_at,
+        })
+    })
+    .collect();
     Ok(json!({
         "memberships": groups,
         "invitationsReceived": received,

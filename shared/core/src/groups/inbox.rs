@@ -14,7 +14,6 @@ use crate::groups::{
     new_member_writes, parse_membership, parse_meta, GroupError, GroupView, Role, MAX_MEMBERS,
 };
 use crate::identity::session::Caller;
-use crate::ports::store::key_of;
 use crate::ports::{Cond, ItemExt, Query, Value, Write};
 use crate::store::batch::batch_get_all;
 use crate::store::batch::find;
@@ -249,30 +248,16 @@ pub(crate) async fn decline_all(deps: &Deps, caller: &Caller) -> Result<usize, F
     let Some(index) = phone_index_of(deps, caller).await? else {
         return Ok(0);
     };
-    let mut removed = 0;
-    loop {
-        let page = deps
-            .store
-            .query(&Query::new(keys::invites_pk(&index)).limit(40))
-            .await?;
-        if page.items.is_empty() {
-            return Ok(removed);
-        }
-        let mut writes = Vec::with_capacity(page.items.len() * 2);
-        for it in &page.items {
-            let Some(key) = key_of(it) else { continue };
-            if let Some(inv) = parse_invite(it) {
-                writes.push(Write::Delete {
-                    key: keys::group_invitation(&inv.group_id, &inv.id),
-                    cond: Cond::None,
-                });
-            }
-            writes.push(Write::Delete {
-                key,
+    let q = Query::new(keys::invites_pk(&index)).limit(40);
+    // Each invitee-side record takes its group-side listing along.
+    crate::store::batch::drain(deps, q, |it| {
+        parse_invite(it)
+            .map(|inv| Write::Delete {
+                key: keys::group_invitation(&inv.group_id, &inv.id),
                 cond: Cond::None,
-            });
-        }
-        removed += page.items.len();
-        crate::store::retry::transact_blind(deps, writes).await?;
-    }
+            })
+            .into_iter()
+            .collect()
+    })
+    .await
 }

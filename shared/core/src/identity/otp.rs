@@ -100,7 +100,7 @@ impl From<StoreError> for CheckError {
 /// A wrong code counts one try (conditionally, so concurrent tries are all counted).
 pub async fn check(deps: &Deps, key: &Key, binding: &str, code: &str) -> Result<Item, CheckError> {
     let offered = code_hash(deps, key, binding, code);
-    for _ in 0..8 {
+    crate::store::retry::conditional(deps, || async {
         let Some(otp) = deps.store.get(key).await? else {
             return Err(CheckError::Invalid);
         };
@@ -114,7 +114,7 @@ pub async fn check(deps: &Deps, key: &Key, binding: &str, code: &str) -> Result<
         }
         let stored = otp.s("codeHash").unwrap_or_default();
         if bool::from(stored.as_bytes().ct_eq(offered.as_bytes())) {
-            return Ok(otp);
+            return Ok(Some(otp));
         }
         let counted = if attempts + 1 >= max {
             deps.store.delete(key, Cond::VersionIs(version)).await
@@ -134,10 +134,10 @@ pub async fn check(deps: &Deps, key: &Key, binding: &str, code: &str) -> Result<
                 .map(|_| ())
         };
         match counted {
-            Ok(()) => return Err(CheckError::Invalid),
-            Err(StoreError::ConditionFailed) => continue, // a concurrent try: count again
-            Err(e) => return Err(e.into()),
+            Ok(()) => Err(CheckError::Invalid),
+            Err(StoreError::ConditionFailed) => Ok(None), // a concurrent try: count again
+            Err(e) => Err(e.into()),
         }
-    }
-    Err(CheckError::Fault(Fault::Contention))
+    })
+    .await
 }

@@ -40,35 +40,35 @@ fn profile_from(deps: &Deps, caller: &Caller, item: &Item) -> Result<Profile, Fa
 /// Set the display name (already validated). Conditional on the version read, retried on
 /// conflict, so concurrent edits of other profile fields are never lost.
 pub async fn set_display_name(deps: &Deps, caller: &Caller, name: &str) -> Result<Profile, Fault> {
-    let key = keys::profile(&caller.user_id);
-    for _ in 0..8 {
+    let key = &keys::profile(&caller.user_id);
+    crate::store::retry::conditional(deps, || async move {
         let item = deps
             .store
-            .get(&key)
+            .get(key)
             .await?
             .ok_or(Fault::Corrupt("authenticated user has no profile"))?;
         let version = item.version();
         let set = [
             (
                 "displayName".to_string(),
-                seal(deps.crypto.as_ref(), &key, "displayName", name),
+                seal(deps.crypto.as_ref(), key, "displayName", name),
             ),
             ("version".to_string(), Value::N(version + 1)),
         ];
         match deps
             .store
             .update(
-                &key,
+                key,
                 set.into_iter().collect(),
                 &[],
                 Cond::VersionIs(version),
             )
             .await
         {
-            Ok(updated) => return profile_from(deps, caller, &updated),
-            Err(StoreError::ConditionFailed) => continue,
-            Err(e) => return Err(e.into()),
+            Ok(updated) => profile_from(deps, caller, &updated).map(Some),
+            Err(StoreError::ConditionFailed) => Ok(None),
+            Err(e) => Err(e.into()),
         }
-    }
-    Err(Fault::Contention)
+    })
+    .await
 }

@@ -222,29 +222,8 @@ pub(crate) async fn sweep_prefix(
     group_id: &str,
     prefix: &str,
 ) -> Result<usize, Fault> {
-    let mut removed = 0;
-    loop {
-        let page = deps
-            .store
-            .query(
-                &Query::new(keys::group_pk(group_id))
-                    .prefix(prefix)
-                    .limit(50),
-            )
-            .await?;
-        if page.items.is_empty() {
-            return Ok(removed);
-        }
-        let writes: Vec<Write> = page
-            .items
-            .iter()
-            .filter_map(crate::ports::store::key_of)
-            .map(|key| Write::Delete {
-                key,
-                cond: Cond::None,
-            })
-            .collect();
-        removed += writes.len();
-        crate::store::retry::transact_blind(deps, writes).await?;
-    }
+    let q = Query::new(keys::group_pk(group_id))
+        .prefix(prefix)
+        .limit(50);
+    crate::store::batch::drain(deps, q, |_| Vec::new()).await
 }

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use crate::ports::store::key_of;
-use crate::ports::{Item, Key, Page, Query, StoreError};
+use crate::ports::{Cond, Item, Key, Page, Query, StoreError, Write};
 use crate::store::keys;
 use crate::{Deps, Fault};
 
@@ -93,4 +93,52 @@ pub async fn group_page<T>(
     let page = page_of(deps, keys::group_pk(group_id), prefix, limit, cursor).await?;
     let items = page.items.iter().map(parse).collect::<Result<_, _>>()?;
     Ok((items, page.next))
+}
+
+/// Delete everything `query` finds, one page per transaction, re-reading the first page until it
+/// comes back empty (right for eventually consistent indexes too). `extra` adds the writes an
+/// item brings along (e.g. the other side of a pair). Returns the number of items found.
+pub async fn drain(
+    deps: &Deps,
+    query: Query,
+    extra: impl Fn(&Item) -> Vec<Write>,
+) -> Result<usize, Fault> {
+    let mut removed = 0;
+    loop {
+        let page = deps.store.query(&query).await?;
+        if page.items.is_empty() {
+            return Ok(removed);
+        }
+        let mut writes = Vec::with_capacity(page.items.len());
+        for it in &page.items {
+            writes.extend(extra(it));
+            if let Some(key) = key_of(it) {
+                writes.push(Write::Delete {
+                    key,
+                    cond: Cond::None,
+                });
+            }
+        }
+        removed += page.items.len();
+        crate::store::retry::transact_blind(deps, writes).await?;
+    }
+}
+
+/// Every item a paged listing gives, following its cursor to the end (for bounded sets that a
+/// feature lists page by page: a group's invitations, a user's received invitations).
+pub async fn every_page<T, E, F, Fut>(mut page: F) -> Result<Vec<T>, E>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>), E>>,
+{
+    let mut out = Vec::new();
+    let mut cursor = None;
+    loop {
+        let (items, next) = page(cursor).await?;
+        out.extend(items);
+        match next {
+            Some(next) => cursor = Some(next),
+            None => return Ok(out),
+        }
+    }
 }

@@ -78,6 +78,25 @@ pub async fn transact_blind(deps: &Deps, writes: Vec<Write>) -> Result<(), Fault
     .await
 }
 
+/// The single-item form of `transact`: the attempt reads, then makes its one conditional write
+/// itself (an update or delete conditional on the version read) and answers `Some(answer)`, or
+/// `None` when the condition no longer held (someone else wrote first): then it runs again from
+/// its read, under the same attempt policy.
+pub async fn conditional<T, E, F, Fut>(deps: &Deps, mut attempt: F) -> Result<T, E>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Option<T>, E>>,
+    E: From<Fault>,
+{
+    for n in 0..ATTEMPTS {
+        if let Some(v) = attempt().await? {
+            return Ok(v);
+        }
+        backoff(deps, n).await;
+    }
+    Err(Fault::Contention.into())
+}
+
 /// A short randomised pause between attempts, so racing writers spread out instead of
 /// colliding again.
 async fn backoff(deps: &Deps, attempt: usize) {

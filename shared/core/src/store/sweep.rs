@@ -103,28 +103,11 @@ pub async fn delete_objects(deps: &Deps, object_id: &str) -> Result<(), Fault> {
 /// Delete everyone's settings for one stat (`Some`) or for every stat of the group (`None`).
 /// The index is eventually consistent, so a page is re-read until it comes back empty.
 pub async fn settings(deps: &Deps, group_id: &str, stat_id: Option<&str>) -> Result<usize, Fault> {
-    let mut removed = 0;
-    loop {
-        let mut q = Query::new(keys::settings_index_pk(group_id))
-            .index(GSI1)
-            .limit(50);
-        if let Some(sid) = stat_id {
-            q = q.prefix(format!("{sid}#"));
-        }
-        let page = deps.store.query(&q).await?;
-        let writes: Vec<Write> = page
-            .items
-            .iter()
-            .filter_map(key_of)
-            .map(|key| Write::Delete {
-                key,
-                cond: Cond::None,
-            })
-            .collect();
-        if writes.is_empty() {
-            return Ok(removed);
-        }
-        removed += writes.len();
-        transact_blind(deps, writes).await?;
+    let mut q = Query::new(keys::settings_index_pk(group_id))
+        .index(GSI1)
+        .limit(50);
+    if let Some(sid) = stat_id {
+        q = q.prefix(format!("{sid}#"));
     }
+    crate::store::batch::drain(deps, q, |_| Vec::new()).await
 }
