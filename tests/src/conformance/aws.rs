@@ -71,6 +71,12 @@ impl Harness for AwsHarness {
         self.store.clone()
     }
 
+    fn racing_store(&self) -> Arc<dyn ItemStore> {
+        Arc::new(crate::harness::serial::SerialWrites::new(
+            self.store.clone(),
+        ))
+    }
+
     async fn crypto(&self) -> Arc<dyn Crypto> {
         let ring = statx_aws::kms_keyring(
             &self.ddb,

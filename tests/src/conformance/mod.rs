@@ -39,6 +39,13 @@ pub struct PushRecord {
 #[async_trait]
 pub trait Harness: Send + Sync {
     fn store(&self) -> Arc<dyn ItemStore>;
+    /// The store for cases that race writers against one item. The same adapter, except that
+    /// against moto_server its write calls go one at a time: moto applies an UpdateItem without
+    /// isolation (two concurrent `ADD n 1` both answer the same new value), which real
+    /// DynamoDB never does; reads and conditions still run through the adapter.
+    fn racing_store(&self) -> Arc<dyn ItemStore> {
+        self.store()
+    }
     /// A new `Crypto` instance built from this harness's key source, as a new process (cold
     /// start) would build it: every instance must agree with the others.
     async fn crypto(&self) -> Arc<dyn Crypto>;

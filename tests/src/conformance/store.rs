@@ -7,7 +7,7 @@ use std::sync::Arc;
 use statx_core::ports::store::{item, ItemExt, MAX_ITEM_BYTES, TTL, VERSION};
 use statx_core::ports::{Cond, CounterOutcome, Item, ItemStore, Key, StoreError, Value};
 
-use super::uid;
+use super::{uid, Harness};
 use crate::harness::case;
 
 /// A key under a partition unique to this call.
@@ -323,7 +323,8 @@ pub async fn counters(store: Arc<dyn ItemStore>) {
 }
 
 #[case]
-pub async fn counters_concurrent(store: Arc<dyn ItemStore>) {
+pub async fn counters_concurrent(h: &dyn Harness) {
+    let store = h.racing_store();
     let key = fresh_key("RATE");
     let exp = expiry();
     let tasks: Vec<_> = (0..20)
