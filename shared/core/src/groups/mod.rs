@@ -1,4 +1,4 @@
-//! Private groups (DESIGN.md §4, §6 rules 3 and 6): creation, listing, reading, settings and
+//! Private groups (docs/data.md, docs/security.md): creation, listing, reading, settings and
 //! deletion, and `access`, the one authorization check every group-scoped use case starts with.
 //!
 //! A group is `GROUP#<gid>/META` (sealed name and description, settings, member and admin
@@ -48,7 +48,7 @@ use crate::Fault;
 
 /// A group visible only to its members (the default).
 pub const KIND_PRIVATE: &str = "private";
-/// A group people may follow through a link (issue 7, `app::follow`).
+/// A group people may follow through a link (`crate::follow`).
 pub const KIND_PUBLIC: &str = "public";
 /// Members per group (accepting an invitation into a full group is refused).
 pub const MAX_MEMBERS: i64 = 500;

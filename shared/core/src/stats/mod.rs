@@ -1,4 +1,4 @@
-//! Stats (issue 6): create, list, read, update (merge) and delete, for the members of a group.
+//! Stats: create, list, read, update (merge) and delete, for the members of a group.
 //!
 //! Authorization goes through `groups::access`: admins and members read; admins create, delete
 //! and change a stat's structure (`values::Merged::structural`); members change values,
