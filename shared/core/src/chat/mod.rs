@@ -86,7 +86,7 @@ fn message_id(key: &Key) -> String {
 async fn authorize(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
+    group_id: &GroupId,
     thread: Option<&str>,
 ) -> Result<(Access, String), ChatError> {
     match thread {

@@ -238,7 +238,7 @@ async fn free_pseudonym(
 async fn mine(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
+    group_id: &GroupId,
 ) -> Result<(Access, Follower), FollowError> {
     let a = reader_access(deps, caller, group_id).await?;
     if a.me.role != Role::Follower {

@@ -3,7 +3,7 @@
 //! membership, and `access` / `reader_access`, the authorization every group-scoped use case
 //! starts with.
 
-use crate::domain::ids::is_id;
+use crate::domain::ids::GroupId;
 use crate::groups::{GroupError, KIND_PRIVATE, KIND_PUBLIC};
 use crate::identity::session::Caller;
 use crate::ports::random::RandomExt;
@@ -166,7 +166,11 @@ pub(crate) async fn memberships_of(deps: &Deps, user_id: &str) -> Result<Vec<Mem
 
 /// The caller's membership of `group_id` and the group, or `NotFound` (no such group, not a
 /// member, or a group being deleted). Followers are refused: they are not members.
-pub async fn access(deps: &Deps, caller: &Caller, group_id: &str) -> Result<Access, GroupError> {
+pub async fn access(
+    deps: &Deps,
+    caller: &Caller,
+    group_id: &GroupId,
+) -> Result<Access, GroupError> {
     let a = reader_access(deps, caller, group_id).await?;
     if a.me.role == Role::Follower {
         return Err(GroupError::NotFound);
@@ -179,11 +183,8 @@ pub async fn access(deps: &Deps, caller: &Caller, group_id: &str) -> Result<Acce
 pub async fn reader_access(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
+    group_id: &GroupId,
 ) -> Result<Access, GroupError> {
-    if !is_id(group_id) {
-        return Err(GroupError::NotFound);
-    }
     let mkey = keys::membership(&caller.user_id, group_id);
     let gkey = keys::group_meta(group_id);
     let items = deps.store.batch_get(&[mkey.clone(), gkey.clone()]).await?;

@@ -41,7 +41,7 @@ fn listing_id(it: &Item) -> Option<&str> {
 pub async fn pending(
     deps: &Deps,
     caller: &Caller,
-    group_id: &str,
+    group_id: &GroupId,
     limit: u32,
     cursor: Option<String>,
 ) -> Result<(Vec<Sent>, Option<String>), GroupError> {

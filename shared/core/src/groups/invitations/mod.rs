@@ -139,7 +139,11 @@ pub async fn invite(
 }
 
 /// Admins invite; members too when the group's `membersCanInvite` is on.
-async fn may_invite(deps: &Deps, caller: &Caller, group_id: &str) -> Result<Access, GroupError> {
+async fn may_invite(
+    deps: &Deps,
+    caller: &Caller,
+    group_id: &GroupId,
+) -> Result<Access, GroupError> {
     let a = access(deps, caller, group_id).await?;
     if a.is_admin() || a.group.members_can_invite {
         Ok(a)
