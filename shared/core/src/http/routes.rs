@@ -2,6 +2,12 @@
 //! `functions/src/bin/` and the local API server must agree with it exactly (tested).
 
 use super::Handler;
+use crate::account::handlers as account;
+use crate::chat::handlers as chat;
+use crate::follow::handlers as follow;
+use crate::groups::handlers::{groups, invitations, members};
+use crate::identity::handlers::{clients, devices, login, profile};
+use crate::stats::handlers::{attachments, extras, stats};
 
 /// One row of the table: `route!(function, method, path, public|authed handler)`; the handler is
 /// an `async fn(Ctx)` or `async fn(Authed)` returning `Result<Reply, ApiError>`.
@@ -23,11 +29,6 @@ macro_rules! route {
         }
     };
 }
-use crate::chat::handlers as chat;
-use crate::follow::handlers as follow;
-use crate::groups::handlers::{groups, invitations, members};
-use crate::identity::handlers::{clients as account, devices, login as auth, profile as me};
-use crate::stats::handlers::{attachments, extras as stat_extras, stats};
 
 pub struct Route {
     /// Lambda function (and binary) name.
@@ -45,17 +46,17 @@ impl std::fmt::Debug for Route {
 }
 
 pub static ROUTES: &[Route] = &[
-    route!("login", "POST", "/v1/auth/login", public auth::login),
-    route!("verify_code", "POST", "/v1/auth/verifyCode", public auth::verify_code),
-    route!("logout", "POST", "/v1/auth/logout", authed auth::logout),
-    route!("get_me", "GET", "/v1/me", authed me::get_me),
-    route!("update_me", "PATCH", "/v1/me", authed me::update_me),
-    route!("list_clients", "GET", "/v1/me/clients", authed account::list_clients),
-    route!("revoke_client", "DELETE", "/v1/me/clients/{clientId}", authed account::revoke_client),
-    route!("change_phone", "POST", "/v1/me/phone", authed account::change_phone),
-    route!("verify_phone", "POST", "/v1/me/phone/verify", authed account::verify_phone),
-    route!("export_me", "GET", "/v1/me/export", authed crate::account::handlers::export_me),
-    route!("delete_me", "DELETE", "/v1/me", authed crate::account::handlers::delete_me),
+    route!("login", "POST", "/v1/auth/login", public login::login),
+    route!("verify_code", "POST", "/v1/auth/verifyCode", public login::verify_code),
+    route!("logout", "POST", "/v1/auth/logout", authed login::logout),
+    route!("get_me", "GET", "/v1/me", authed profile::get_me),
+    route!("update_me", "PATCH", "/v1/me", authed profile::update_me),
+    route!("list_clients", "GET", "/v1/me/clients", authed clients::list_clients),
+    route!("revoke_client", "DELETE", "/v1/me/clients/{clientId}", authed clients::revoke_client),
+    route!("change_phone", "POST", "/v1/me/phone", authed clients::change_phone),
+    route!("verify_phone", "POST", "/v1/me/phone/verify", authed clients::verify_phone),
+    route!("export_me", "GET", "/v1/me/export", authed account::export_me),
+    route!("delete_me", "DELETE", "/v1/me", authed account::delete_me),
     route!("register_device", "POST", "/v1/devices", authed devices::register_device),
     route!("delete_device", "DELETE", "/v1/devices/{deviceId}", authed devices::delete_device),
     // ---- groups, members, invitations
@@ -79,9 +80,9 @@ pub static ROUTES: &[Route] = &[
     route!("get_stat", "GET", "/v1/groups/{groupId}/stats/{statId}", authed stats::get_stat),
     route!("update_stat", "PUT", "/v1/groups/{groupId}/stats/{statId}", authed stats::update_stat),
     route!("delete_stat", "DELETE", "/v1/groups/{groupId}/stats/{statId}", authed stats::delete_stat),
-    route!("list_stat_history", "GET", "/v1/groups/{groupId}/stats/{statId}/history", authed stat_extras::list_stat_history),
-    route!("get_stat_settings", "GET", "/v1/groups/{groupId}/stats/{statId}/settings", authed stat_extras::get_stat_settings),
-    route!("update_stat_settings", "PUT", "/v1/groups/{groupId}/stats/{statId}/settings", authed stat_extras::update_stat_settings),
+    route!("list_stat_history", "GET", "/v1/groups/{groupId}/stats/{statId}/history", authed extras::list_stat_history),
+    route!("get_stat_settings", "GET", "/v1/groups/{groupId}/stats/{statId}/settings", authed extras::get_stat_settings),
+    route!("update_stat_settings", "PUT", "/v1/groups/{groupId}/stats/{statId}/settings", authed extras::update_stat_settings),
     route!("list_attachments", "GET", "/v1/groups/{groupId}/stats/{statId}/attachments", authed attachments::list_attachments),
     route!("create_attachment", "POST", "/v1/groups/{groupId}/stats/{statId}/attachments", authed attachments::create_attachment),
     route!("get_attachment", "GET", "/v1/groups/{groupId}/stats/{statId}/attachments/{attachmentId}", authed attachments::get_attachment),
