@@ -208,7 +208,7 @@ pub async fn post(
     thread: Option<&str>,
     text: &str,
 ) -> Result<Message, ChatError> {
-    let (tid, message) = transact(deps, move || async move {
+    let (tid, message) = transact(deps, move |_| async move {
         let (a, tid) = authorize(deps, caller, group_id, thread).await?;
         let now = deps.clock.now();
         let sent_at = rfc3339(now);

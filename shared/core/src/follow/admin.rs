@@ -56,7 +56,7 @@ pub async fn block(
     group_id: &GroupId,
     follower_id: &FollowerId,
 ) -> Result<Follower, FollowError> {
-    let (f, changed) = transact(deps, move || async move {
+    let (f, changed) = transact(deps, move |_| async move {
         let (a, mut f) = target(deps, caller, group_id, follower_id).await?;
         if f.blocked {
             return Ok(Step::Done((f, false)));
@@ -110,7 +110,7 @@ pub async fn unblock(
     group_id: &GroupId,
     follower_id: &FollowerId,
 ) -> Result<Follower, FollowError> {
-    let (f, changed) = transact(deps, move || async move {
+    let (f, changed) = transact(deps, move |_| async move {
         let (a, mut f) = target(deps, caller, group_id, follower_id).await?;
         if !f.blocked {
             return Ok(Step::Done((f, false)));

@@ -238,7 +238,7 @@ pub async fn revoke(
     group_id: &GroupId,
     link_id: &LinkId,
 ) -> Result<(), FollowError> {
-    transact(deps, move || async move {
+    transact(deps, move |_| async move {
         let a = access(deps, caller, group_id).await?;
         a.require_admin()?;
         let lkey = keys::group_link(group_id, link_id);

@@ -135,7 +135,7 @@ async fn follow_state(
 /// view). The link's use, the follower, the user's index, the pseudonym and the count are one
 /// transaction conditional on the link's version, so `maxUses` holds under any concurrency.
 pub async fn follow(deps: &Deps, caller: &Caller, token: &str) -> Result<GroupView, FollowError> {
-    let (view, followed) = transact(deps, move || async move {
+    let (view, followed) = transact(deps, move |_| async move {
         let link = links::usable(deps, token).await?;
         let gid = link.group_id.clone();
         let (meta, index, fitem) = follow_state(deps, caller, &gid).await?;
@@ -255,7 +255,7 @@ async fn mine(
 /// Stop following: the follower, the index, the pseudonym and the user's mute go; the chat
 /// thread stays (it resumes if they follow again).
 pub async fn unfollow(deps: &Deps, caller: &Caller, group_id: &GroupId) -> Result<(), FollowError> {
-    transact(deps, move || async move {
+    transact(deps, move |_| async move {
         let (_, f) = mine(deps, caller, group_id).await?;
         let mut writes = removal(group_id, &f);
         writes.push(count_write(deps, group_id, -1).await?);
@@ -272,7 +272,7 @@ pub(crate) async fn drop_follower(
     group_id: &str,
     follower_id: &str,
 ) -> Result<bool, Fault> {
-    transact(deps, move || async move {
+    transact(deps, move |_| async move {
         let Some(it) = deps
             .store
             .get(&keys::follower(group_id, follower_id))

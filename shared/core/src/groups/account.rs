@@ -146,7 +146,7 @@ pub async fn erase(deps: &Deps, caller: &Caller) -> Result<Value, Fault> {
 async fn leave_or_delete(deps: &Deps, caller: &Caller, group_id: &str) -> Result<Outcome, Fault> {
     let mkey = &keys::membership(&caller.user_id, group_id);
     let gkey = &keys::group_meta(group_id);
-    let (outcome, sweep_after) = transact(deps, move || async move {
+    let (outcome, sweep_after) = transact(deps, move |_| async move {
         let items = deps.store.batch_get(&[mkey.clone(), gkey.clone()]).await?;
         let Some(index) = find(&items, mkey) else {
             return Ok(Step::Done((Outcome::Gone, false)));

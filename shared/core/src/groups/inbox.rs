@@ -158,7 +158,7 @@ pub async fn accept(
     caller: &Caller,
     invitation_id: &InvitationId,
 ) -> Result<GroupView, GroupError> {
-    let view = transact(deps, move || async move {
+    let view = transact(deps, move |_| async move {
         let (index, inv) = mine(deps, caller, invitation_id).await?;
         let gkey = keys::group_meta(&inv.group_id);
         let mkey = keys::membership(&caller.user_id, &inv.group_id);
@@ -234,7 +234,7 @@ pub async fn decline(
     caller: &Caller,
     invitation_id: &InvitationId,
 ) -> Result<(), GroupError> {
-    transact(deps, move || async move {
+    transact(deps, move |_| async move {
         let (index, inv) = mine(deps, caller, invitation_id).await?;
         Ok::<_, GroupError>(Step::Commit(consume(&index, &inv).to_vec(), ()))
     })

@@ -148,7 +148,7 @@ pub async fn set_role(
     member_id: &MemberId,
     role: Role,
 ) -> Result<Member, GroupError> {
-    let (mut t, changed) = transact(deps, move || async move {
+    let (mut t, changed) = transact(deps, move |_| async move {
         let a = access(deps, caller, group_id).await?;
         a.require_admin()?;
         let t = target(deps, group_id, member_id).await?;
@@ -258,7 +258,7 @@ pub async fn remove(
     group_id: &GroupId,
     member_id: &MemberId,
 ) -> Result<(), GroupError> {
-    let own = transact(deps, move || async move {
+    let own = transact(deps, move |_| async move {
         let a = access(deps, caller, group_id).await?;
         let own = a.me.member_id == member_id.as_str();
         if !own && !a.is_admin() {

@@ -219,7 +219,7 @@ pub async fn update(
     let key = keys::group_meta(group_id);
     let crypto = deps.crypto.as_ref();
     let (key, changes) = (&key, &changes);
-    let view = transact(deps, move || async move {
+    let view = transact(deps, move |_| async move {
         let a = access(deps, caller, group_id).await?;
         a.require_admin()?;
         let mut view = a.view();
@@ -261,7 +261,7 @@ pub async fn update(
 /// version and on the caller still being an admin; then the sweep. When META is already gone
 /// (a deletion cut short), an admin's retry completes the sweep.
 pub async fn delete(deps: &Deps, caller: &Caller, group_id: &GroupId) -> Result<(), GroupError> {
-    let committed = transact(deps, move || async move {
+    let committed = transact(deps, move |_| async move {
         let mkey = keys::membership(&caller.user_id, group_id);
         let gkey = keys::group_meta(group_id);
         let items = deps.store.batch_get(&[mkey.clone(), gkey.clone()]).await?;

@@ -19,7 +19,7 @@ pub async fn set(
     group_id: &GroupId,
     muted: bool,
 ) -> Result<bool, GroupError> {
-    transact(deps, move || async move {
+    transact(deps, move |_| async move {
         let a = reader_access(deps, caller, group_id).await?;
         let key = keys::mute(&caller.user_id, group_id);
         let writes = vec![

@@ -77,7 +77,7 @@ pub async fn verify_code(
 ) -> Result<Credentials, CheckError> {
     let index = &phone_index(deps, phone);
     let otp_key = &keys::otp(index);
-    let creds = transact(deps, move || async move {
+    let creds = transact(deps, move |_| async move {
         let otp = otp::check(deps, otp_key, client_id, code).await?;
         let (writes, creds) = redeem(deps, index, phone, otp_key, &otp, client_id).await?;
         Ok::<_, CheckError>(Step::Commit(writes, creds))

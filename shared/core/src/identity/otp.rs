@@ -100,7 +100,7 @@ impl From<StoreError> for CheckError {
 /// A wrong code counts one try (conditionally, so concurrent tries are all counted).
 pub async fn check(deps: &Deps, key: &Key, binding: &str, code: &str) -> Result<Item, CheckError> {
     let offered = code_hash(deps, key, binding, code);
-    crate::store::retry::conditional(deps, || async {
+    crate::store::retry::conditional(deps, |_| async {
         let Some(otp) = deps.store.get(key).await? else {
             return Err(CheckError::Invalid);
         };

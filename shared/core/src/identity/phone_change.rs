@@ -72,7 +72,7 @@ pub async fn verify(
     let pkey = &keys::profile(&caller.user_id);
     // The number belongs to another account (the new number's index, write 1, exists).
     let taken = |failed: &[usize]| failed.contains(&1);
-    let moved = transact_unless(deps, taken, move || async move {
+    let moved = transact_unless(deps, taken, move |_| async move {
         let pending = otp::check(deps, code_key, &caller.user_id, code).await?;
         let new_index = pending
             .s("newPhoneIndex")

@@ -41,7 +41,7 @@ fn profile_from(deps: &Deps, caller: &Caller, item: &Item) -> Result<Profile, Fa
 /// conflict, so concurrent edits of other profile fields are never lost.
 pub async fn set_display_name(deps: &Deps, caller: &Caller, name: &str) -> Result<Profile, Fault> {
     let key = &keys::profile(&caller.user_id);
-    crate::store::retry::conditional(deps, || async move {
+    crate::store::retry::conditional(deps, |_| async move {
         let item = deps
             .store
             .get(key)

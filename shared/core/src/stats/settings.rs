@@ -127,7 +127,7 @@ pub async fn put(
     settings: Settings,
 ) -> Result<Settings, StatError> {
     let settings = &settings;
-    transact(deps, move || async move {
+    transact(deps, move |_| async move {
         let (a, stat) = crate::stats::read_any(deps, caller, group_id, stat_id).await?;
         stat.ok_or(StatError::NotFound)?;
         let key = sk::settings(&caller.user_id, group_id, stat_id);

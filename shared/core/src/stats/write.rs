@@ -50,12 +50,12 @@ pub async fn create(
         version: 1,
         content: m.content,
     };
-    let first = std::sync::atomic::AtomicBool::new(true);
     {
         let ckey = &sk::stat_count(group_id);
-        let (a0, stat, first) = (&a, &stat, &first);
-        transact(deps, move || async move {
-            let a = if first.swap(false, std::sync::atomic::Ordering::Relaxed) {
+        let (a0, stat) = (&a, &stat);
+        transact(deps, move |n| async move {
+            // The first attempt uses the access read above; a retry reads it again.
+            let a = if n == 0 {
                 a0.clone()
             } else {
                 access(deps, caller, group_id).await?
@@ -112,7 +112,7 @@ pub async fn update(
     if_match: Option<i64>,
 ) -> Result<StatView, StatError> {
     let input = &input;
-    let (stat, changes) = transact(deps, move || async move {
+    let (stat, changes) = transact(deps, move |_| async move {
         let (a, stat) = read(deps, caller, group_id, stat_id).await?;
         let cur = stat.ok_or(StatError::NotFound)?;
         if cur.admin_only && !a.is_admin() {
@@ -173,7 +173,7 @@ pub async fn delete(
     stat_id: &StatId,
 ) -> Result<(), StatError> {
     let ckey = &sk::stat_count(group_id);
-    transact(deps, move || async move {
+    transact(deps, move |_| async move {
         let (a, stat) = read(deps, caller, group_id, stat_id).await?;
         a.require_admin()?;
         let Some(stat) = stat else {

@@ -22,10 +22,11 @@ pub enum Step<T> {
 
 /// Run `attempt` until its writes commit (or it has nothing to write). A cancelled transaction
 /// (a condition no longer holds: someone else wrote first) runs the attempt again from its
-/// reads; any other error ends it.
+/// reads; any other error ends it. The attempt gets its number (0 for the first), so a first
+/// attempt may use what the caller already read.
 pub async fn transact<T, E, F, Fut>(deps: &Deps, attempt: F) -> Result<T, E>
 where
-    F: FnMut() -> Fut,
+    F: FnMut(usize) -> Fut,
     Fut: Future<Output = Result<Step<T>, E>>,
     E: From<Fault>,
 {
@@ -48,12 +49,12 @@ pub async fn transact_unless<T, E, F, Fut>(
     mut attempt: F,
 ) -> Result<Result<T, Refused>, E>
 where
-    F: FnMut() -> Fut,
+    F: FnMut(usize) -> Fut,
     Fut: Future<Output = Result<Step<T>, E>>,
     E: From<Fault>,
 {
     for n in 0..ATTEMPTS {
-        match attempt().await? {
+        match attempt(n).await? {
             Step::Done(v) => return Ok(Ok(v)),
             Step::Commit(writes, v) => match deps.store.transact(writes).await {
                 Ok(()) => return Ok(Ok(v)),
@@ -71,7 +72,7 @@ where
 /// Commit writes that hold whatever else happens (unconditional deletes and puts): they only
 /// fail on a conflicting concurrent transaction, so they are simply tried again.
 pub async fn transact_blind(deps: &Deps, writes: Vec<Write>) -> Result<(), Fault> {
-    transact(deps, || {
+    transact(deps, |_| {
         let writes = writes.clone();
         async move { Ok::<_, Fault>(Step::Commit(writes, ())) }
     })
@@ -84,12 +85,12 @@ pub async fn transact_blind(deps: &Deps, writes: Vec<Write>) -> Result<(), Fault
 /// its read, under the same attempt policy.
 pub async fn conditional<T, E, F, Fut>(deps: &Deps, mut attempt: F) -> Result<T, E>
 where
-    F: FnMut() -> Fut,
+    F: FnMut(usize) -> Fut,
     Fut: Future<Output = Result<Option<T>, E>>,
     E: From<Fault>,
 {
     for n in 0..ATTEMPTS {
-        if let Some(v) = attempt().await? {
+        if let Some(v) = attempt(n).await? {
             return Ok(v);
         }
         backoff(deps, n).await;

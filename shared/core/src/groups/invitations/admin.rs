@@ -106,7 +106,7 @@ pub async fn cancel(
     invitation_id: &InvitationId,
 ) -> Result<(), GroupError> {
     let gkey = &keys::group_invitation(group_id, invitation_id);
-    transact(deps, move || async move {
+    transact(deps, move |_| async move {
         let a = access(deps, caller, group_id).await?;
         a.require_admin()?;
         let t = deps.clock.now().timestamp();

@@ -96,10 +96,10 @@ pub async fn invite(
     count_invite(deps, caller).await?;
     let phone_index = crate::identity::login::phone_index(deps, &new.phone);
     let ikey = keys::invite(&phone_index, group_id);
-    let first = std::sync::atomic::AtomicBool::new(true);
-    let (a0, first, new, phone_index, ikey) = (&a0, &first, &new, &phone_index, &ikey);
-    let (id, text) = transact(deps, move || async move {
-        let a = if first.swap(false, std::sync::atomic::Ordering::Relaxed) {
+    let (a0, new, phone_index, ikey) = (&a0, &new, &phone_index, &ikey);
+    let (id, text) = transact(deps, move |n| async move {
+        // The first attempt uses the access read above; a retry reads it again.
+        let a = if n == 0 {
             a0.clone()
         } else {
             may_invite(deps, caller, group_id).await?
